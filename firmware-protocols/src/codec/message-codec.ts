@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+import { MESSAGE_SCHEMAS, type MessageName, type MessageOf, PROTOCOL_VERSION } from '../messages/index.js';
+import { ProtocolError } from '../wire-errors.js';
+import { decodeCbor, encodeCbor, type Encoding, sniffEncoding } from './encoding.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export interface DecodeOptions {
+  /** Refuse payloads larger than this many bytes with `E_PAYLOAD_TOO_LARGE`. */
+  maxBytes?: number;
+  /** Force an encoding instead of sniffing it from the first byte. */
+  encoding?: Encoding;
+}
+
+export interface Decoded<N extends MessageName> {
+  message: MessageOf<N>;
+  encoding: Encoding;
+}
+
+function parseBytes(bytes: Uint8Array, encoding: Encoding): unknown {
+  if (encoding === 'json') {
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch (cause) {
+      throw new ProtocolError('E_MALFORMED_JSON', 'not valid UTF-8', { cause });
+    }
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw new ProtocolError('E_MALFORMED_JSON', (cause as Error).message, { cause });
+    }
+  }
+  try {
+    return decodeCbor(bytes);
+  } catch (cause) {
+    throw new ProtocolError('E_MALFORMED_CBOR', (cause as Error).message, { cause });
+  }
+}
+
+function formatIssue(issue: z.core.$ZodIssue): { path: string; detail: string } {
+  const path = issue.path.map(String).join('.');
+  return { path, detail: path ? `${path}: ${issue.message}` : issue.message };
+}
+
+/** Check an already-parsed value against a message schema; throws `ProtocolError` on any mismatch. */
+export function validateMessage<N extends MessageName>(name: N, value: unknown): MessageOf<N> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ProtocolError('E_SCHEMA', `expected an object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
+  }
+  const version = (value as { v?: unknown }).v;
+  if (version === undefined) throw new ProtocolError('E_SCHEMA', 'v: version field is required', { path: 'v' });
+  if (version !== PROTOCOL_VERSION) {
+    throw new ProtocolError('E_UNSUPPORTED_VERSION', `got ${JSON.stringify(version)}, this gateway speaks ${PROTOCOL_VERSION}`, { path: 'v' });
+  }
+  const result = MESSAGE_SCHEMAS[name].safeParse(value);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    const { path, detail } = first ? formatIssue(first) : { path: '', detail: 'invalid' };
+    throw new ProtocolError('E_SCHEMA', detail, { path });
+  }
+  return result.data as MessageOf<N>;
+}
+
+/**
+ * Decode a payload (JSON or CBOR, sniffed unless forced) into a validated message.
+ * Throws only `ProtocolError`, whatever the bytes are.
+ */
+export function decodeMessage<N extends MessageName>(name: N, bytes: Uint8Array, options: DecodeOptions = {}): Decoded<N> {
+  if (options.maxBytes !== undefined && bytes.byteLength > options.maxBytes) {
+    throw new ProtocolError('E_PAYLOAD_TOO_LARGE', `${bytes.byteLength} bytes > ${options.maxBytes}`);
+  }
+  if (bytes.byteLength === 0) throw new ProtocolError('E_UNKNOWN_ENCODING', 'empty payload');
+  const encoding = options.encoding ?? sniffEncoding(bytes);
+  let value: unknown;
+  try {
+    value = parseBytes(bytes, encoding);
+    return { message: validateMessage(name, value), encoding };
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err;
+    // A schema refinement or a decoder bug must still come out typed.
+    throw new ProtocolError('E_SCHEMA', (err as Error).message, { cause: err });
+  }
+}
+
+/** Validate and encode a message. Invalid messages throw `ProtocolError` instead of reaching the wire. */
+export function encodeMessage<N extends MessageName>(name: N, message: z.input<(typeof MESSAGE_SCHEMAS)[N]>, encoding: Encoding = 'json'): Buffer {
+  const valid = validateMessage(name, message);
+  return encoding === 'json' ? Buffer.from(JSON.stringify(valid)) : encodeCbor(valid);
+}

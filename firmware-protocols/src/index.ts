@@ -1,0 +1,5 @@
+export * from './codec/index.js';
+export * from './json-schema.js';
+export * from './messages/index.js';
+export * from './topics/index.js';
+export * from './wire-errors.js';

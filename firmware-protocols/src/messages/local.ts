@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { deviceId, epochMs, metrics, name, versionField } from './common.js';
+
+export const MAX_READINGS_PER_BATCH = 5000;
+
+/** One accepted reading as the gateway stored it. `id` is the gateway store's row id. */
+export const storedReadingSchema = z
+  .object({
+    id: z.number().int().min(1),
+    deviceId,
+    ts: epochMs,
+    receivedAt: epochMs,
+    metrics,
+  })
+  .strict();
+export type StoredReading = z.infer<typeof storedReadingSchema>;
+
+/** gateway → edge-runtime on `local/v1/readings`. */
+export const localReadingsBatchSchema = z
+  .object({
+    v: versionField,
+    readings: z.array(storedReadingSchema).min(1).max(MAX_READINGS_PER_BATCH),
+  })
+  .strict();
+export type LocalReadingsBatch = z.infer<typeof localReadingsBatchSchema>;
+
+/** edge-runtime → gateway on `local/v1/alerts`. */
+export const localAlertSchema = z
+  .object({
+    v: versionField,
+    alertId: z.string().min(1).max(64),
+    deviceId,
+    metric: name.optional(),
+    ts: epochMs,
+    source: z.enum(['model', 'rule']),
+    kind: z.string().max(64),
+    severity: z.enum(['info', 'warning', 'critical']),
+    score: z.number().finite(),
+    threshold: z.number().finite(),
+    modelVersion: z.string().max(128).optional(),
+    explanation: z.array(z.object({ feature: z.string().max(128), contribution: z.number().finite() }).strict()).max(16).optional(),
+  })
+  .strict();
+export type LocalAlert = z.infer<typeof localAlertSchema>;
+
+/** edge-runtime → gateway on `local/v1/runtime/status`. */
+export const localRuntimeStatusSchema = z
+  .object({
+    v: versionField,
+    ts: epochMs,
+    state: z.enum(['starting', 'ready', 'degraded', 'stopping']),
+    modelVersion: z.string().max(128).optional(),
+    detail: z.string().max(512).optional(),
+  })
+  .strict();
+export type LocalRuntimeStatus = z.infer<typeof localRuntimeStatusSchema>;
+
+/** edge-runtime → gateway on `local/v1/power/mode`. */
+export const localPowerModeSchema = z
+  .object({
+    v: versionField,
+    ts: epochMs,
+    mode: z.enum(['performance', 'balanced', 'saver', 'critical']),
+    simulated: z.boolean(),
+  })
+  .strict();
+export type LocalPowerMode = z.infer<typeof localPowerModeSchema>;

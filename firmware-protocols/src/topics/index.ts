@@ -1,0 +1,2 @@
+export * from './device-topics.js';
+export * from './local-topics.js';

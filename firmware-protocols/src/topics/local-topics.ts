@@ -1,0 +1,23 @@
+/**
+ * Local topics between the gateway and edge-runtime on the embedded broker.
+ * The whole `local/` prefix is closed to devices.
+ */
+export const LOCAL_TOPIC_ROOT = 'local/v1';
+
+export const localTopics = {
+  /** gateway → edge-runtime: batches of accepted readings. */
+  readings: () => `${LOCAL_TOPIC_ROOT}/readings`,
+  /** edge-runtime → gateway: alerts raised by models and rules. */
+  alerts: () => `${LOCAL_TOPIC_ROOT}/alerts`,
+  /** edge-runtime → gateway: runtime health and model status. */
+  runtimeStatus: () => `${LOCAL_TOPIC_ROOT}/runtime/status`,
+  /** edge-runtime → gateway: current power mode. */
+  powerMode: () => `${LOCAL_TOPIC_ROOT}/power/mode`,
+  /** Subscription filter for every local topic. */
+  all: () => `${LOCAL_TOPIC_ROOT}/#`,
+} as const;
+
+/** True for any topic or filter under the local prefix (including the bare `local` level and wildcards reaching into it). */
+export function isLocalTopic(topicOrFilter: string): boolean {
+  return topicOrFilter === 'local' || topicOrFilter.startsWith('local/');
+}

@@ -1,0 +1,2 @@
+/** Placeholder entry point; this package grows in later issues. */
+export const PACKAGE_NAME = '@outpost/models';

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// The one test runner for every Node package: node's built-in `node:test`, TypeScript through tsx.
+// Usage: node scripts/run-tests.mjs [path-substring ...]   (no arguments: lint, typecheck, every test)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const packages = ['firmware-protocols', 'gateway', 'edge-runtime', 'cloud-hub', 'device-sim', 'models'];
+const filters = process.argv.slice(2);
+
+function findTests(dir, out) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) findTests(full, out);
+    else if (name.endsWith('.test.ts')) out.push(relative(root, full));
+  }
+  return out;
+}
+
+function run(label, cmd, args) {
+  process.stdout.write(`\n[test] ${label}\n`);
+  const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+  if (result.status !== 0) {
+    process.stderr.write(`[test] ${label} failed (exit ${result.status ?? result.signal})\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const files = packages.flatMap((p) => findTests(join(root, p), [])).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+if (filters.length === 0) {
+  run('lint (eslint)', 'npx', ['eslint', '.']);
+  run('typecheck (tsc -b)', 'npx', ['tsc', '-b']);
+}
+if (files.length === 0) {
+  process.stderr.write('[test] no test files matched\n');
+  process.exit(1);
+}
+run(`node:test, ${files.length} files`, process.execPath, [
+  '--conditions=source',
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=2',
+  '--test-timeout=300000',
+  ...files,
+]);
