@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const portOrOff = z.union([port, z.literal('off')]);
+
+/**
+ * The gateway's whole configuration. Every leaf has a default and a description; docs/configuration.md
+ * is generated from this schema and a test keeps them equal.
+ */
+export const gatewayConfigSchema = z
+  .object({
+    dataDir: z.string().min(1).default('.outpost/gateway').describe('Directory for the SQLite store, generated secrets and runtime files.'),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Minimum log level.'),
+      })
+      .strict()
+      .default({ level: 'info' }),
+    mqtt: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0').describe('Address the MQTT listeners bind to.'),
+        port: port.default(1883).describe('MQTT over TCP port (0 picks a free port and prints it).'),
+        wsPort: portOrOff.default(8083).describe('MQTT over WebSocket port, or "off".'),
+        tlsPort: port.default(8883).describe('MQTT over TLS port; the listener opens only when tlsCertFile and tlsKeyFile are set.'),
+        tlsCertFile: z.string().min(1).optional().describe('PEM certificate (chain) for the TLS listener.'),
+        tlsKeyFile: z.string().min(1).optional().describe('PEM private key for the TLS listener.'),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        maxPayloadBytes: z.number().int().min(64).max(16 * 1024 * 1024).default(65536).describe('Largest accepted PUBLISH payload; larger ones are refused with E_PAYLOAD_TOO_LARGE.'),
+        deviceMsgsPerSec: z.number().positive().default(100).describe('Sustained messages per second per device (token bucket refill rate).'),
+        deviceBurst: z.number().int().min(1).default(200).describe('Token bucket size: messages a device may send in a burst.'),
+        maxThrottleMs: z.number().int().min(0).default(10000).describe('A device throttled for longer than this is disconnected (E_RATE_LIMITED).'),
+        maxConnectionsPerAddress: z.number().int().min(1).default(1000).describe('Concurrent connections allowed from one source address.'),
+        connectRatePerSec: z.number().positive().default(500).describe('New connections accepted per second across the gateway (reconnect-storm guard).'),
+        connectBurst: z.number().int().min(1).default(1000).describe('Connections that may arrive at once before the connect rate applies.'),
+      })
+      .strict()
+      .prefault({}),
+    ingest: z
+      .object({
+        batchMaxRows: z.number().int().min(1).max(100000).default(2000).describe('A write batch commits when it holds this many rows…'),
+        batchMaxDelayMs: z.number().int().min(0).max(1000).default(5).describe('…or when its oldest row has waited this long.'),
+        maxQueuedRows: z.number().int().min(1).default(50000).describe('Rows waiting for commit before publishing clients are paused (backpressure).'),
+        deadLetterMaxRows: z.number().int().min(1).default(10000).describe('Dead-letter table bound; the oldest entries are dropped beyond it.'),
+        deadLetterPayloadBytes: z.number().int().min(0).default(1024).describe('Bytes of a refused payload kept in the dead-letter table.'),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        synchronous: z.enum(['full', 'normal']).default('full').describe('SQLite synchronous mode: "full" survives power loss; "normal" only process crashes.'),
+        maxBytes: z.number().int().min(1024 * 1024).default(2 * 1024 * 1024 * 1024).describe('Disk budget of the store; oldest raw readings are deleted to stay under it.'),
+        maxAgeDays: z.number().positive().default(30).describe('Raw readings older than this are deleted.'),
+        retentionIntervalMs: z.number().int().min(100).default(60000).describe('How often retention runs.'),
+      })
+      .strict()
+      .prefault({}),
+    http: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0').describe('Address the HTTP API binds to.'),
+        port: port.default(8080).describe('HTTP API port (0 picks a free port and prints it).'),
+        apiToken: z.string().min(24).optional().describe('Bearer token for the API; generated and saved under dataDir on first start when unset.'),
+      })
+      .strict()
+      .prefault({}),
+    auth: z
+      .object({
+        scryptCost: z
+          .number()
+          .int()
+          .min(1024)
+          .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
+          .default(16384)
+          .describe('scrypt cost N for device secrets (a power of two; higher is slower to brute-force).'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type GatewayConfig = Readonly<z.output<typeof gatewayConfigSchema>>;
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;

@@ -1,0 +1,116 @@
+import { mkdirSync } from 'node:fs';
+import { createBroker } from './broker/create-broker.js';
+import type { GatewayConfig } from './config/config-schema.js';
+import { createHttp } from './http/create-http.js';
+import { createIngest, type Ingest } from './ingest/ingest.js';
+import { createGatewayEvents } from './observability/gateway-events.js';
+import { createGatewayMetrics } from './observability/gateway-metrics.js';
+import { type Logger, createRootLogger } from './observability/logger.js';
+import { migrate, openDatabase, storeFile } from './store/database.js';
+import { DeviceRegistry } from './store/device-registry.js';
+import { createReadingsQuery } from './store/readings-query.js';
+import { loadOrCreateSecretFile } from './store/secret-files.js';
+import { StoreWriter } from './store/store-writer.js';
+
+export interface GatewayAddresses {
+  mqttPort: number;
+  wsPort: number | null;
+  tlsPort: number | null;
+  httpPort: number;
+}
+
+export interface CreateGatewayOptions {
+  logger?: Logger;
+  /** Called if the store writer dies; the process should exit so its supervisor restarts it. */
+  onFatal?: (err: Error) => void;
+}
+
+/** Wire a gateway from its configuration: store, broker, ingest and HTTP API. `start()` opens the sockets. */
+export async function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}) {
+  const logger = options.logger ?? createRootLogger(config.log.level);
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = storeFile(config.dataDir);
+  const db = openDatabase(file, { synchronous: config.store.synchronous });
+  migrate(db);
+  const registry = new DeviceRegistry(db, { scryptCost: config.auth.scryptCost });
+  const readings = createReadingsQuery(db);
+  const apiToken = config.http.apiToken ? { value: config.http.apiToken, created: false, file: null } : loadOrCreateSecretFile(config.dataDir, 'api-token');
+  const internal = loadOrCreateSecretFile(config.dataDir, 'internal-secret');
+
+  const metrics = createGatewayMetrics();
+  const events = createGatewayEvents(logger, metrics);
+  const writer = await StoreWriter.start(
+    {
+      file,
+      synchronous: config.store.synchronous,
+      maxBytes: config.store.maxBytes,
+      maxAgeMs: config.store.maxAgeDays * 86_400_000,
+      retentionIntervalMs: config.store.retentionIntervalMs,
+      deadLetterMaxRows: config.ingest.deadLetterMaxRows,
+      batchMaxRows: config.ingest.batchMaxRows,
+      batchMaxDelayMs: config.ingest.batchMaxDelayMs,
+      maxQueuedRows: config.ingest.maxQueuedRows,
+    },
+    {
+      onCommit: (rows, commitMs) => events.batchCommitted(rows.length, commitMs),
+      onPaused: () => events.producerPaused(),
+      onFatal: (err) => {
+        logger.fatal({ err }, 'store writer failed');
+        options.onFatal?.(err);
+      },
+    },
+  );
+
+  let ingest: Ingest | null = null;
+  const broker = await createBroker({ config, registry, events, metrics, logger, internalSecret: internal.value, ingest: () => ingest! });
+  ingest = createIngest(
+    { maxPayloadBytes: config.limits.maxPayloadBytes, deadLetterPayloadBytes: config.ingest.deadLetterPayloadBytes },
+    { writer, events, metrics, sendToDevice: broker.sendToDevice },
+  );
+
+  let listening = false;
+  const http = createHttp({
+    logger,
+    apiToken: apiToken.value,
+    registry,
+    readings,
+    writer,
+    metrics,
+    refusalCounts: events.refusalCounts,
+    isListening: () => listening,
+    isConnected: broker.isConnected,
+    connectedDevices: broker.connectedDevices,
+    revoked: broker.revoked,
+  });
+
+  return {
+    config,
+    logger,
+    registry,
+    writer,
+    /** The API token, and whether it was generated just now (then show it once). */
+    apiToken,
+    internalSecret: internal.value,
+    async start(): Promise<GatewayAddresses> {
+      const mqtt = await broker.listen();
+      await http.listen({ port: config.http.port, host: config.http.host });
+      const address = http.server.address();
+      const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
+      listening = true;
+      const addresses = { mqttPort: mqtt.mqttPort, wsPort: mqtt.wsPort, tlsPort: mqtt.tlsPort, httpPort };
+      logger.info({ event: 'ready', ...addresses, dataDir: config.dataDir }, 'gateway ready');
+      return addresses;
+    },
+    /** Stop taking connections, commit everything already received, close the store. */
+    async close(): Promise<void> {
+      listening = false;
+      await http.close();
+      await broker.close();
+      await writer.close();
+      db.close();
+      logger.info({ event: 'stopped' }, 'gateway stopped');
+    },
+  };
+}
+
+export type Gateway = Awaited<ReturnType<typeof createGateway>>;

@@ -1,0 +1,36 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { Logger } from '../observability/logger.js';
+import type { DeviceRegistry } from '../store/device-registry.js';
+import type { ReadingsQuery } from '../store/readings-query.js';
+import type { StoreWriter } from '../store/store-writer.js';
+import { createApiAuth } from './api-auth.js';
+import { httpErrorHandler } from './error-handler.js';
+import { deviceRoutes } from './routes/device-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { statsRoutes } from './routes/stats-routes.js';
+
+export interface HttpDeps {
+  logger: Logger;
+  apiToken: string;
+  registry: DeviceRegistry;
+  readings: ReadingsQuery;
+  writer: StoreWriter;
+  metrics: GatewayMetrics;
+  refusalCounts: () => Record<string, number>;
+  isListening: () => boolean;
+  isConnected: (deviceId: string) => boolean;
+  connectedDevices: () => number;
+  revoked: () => void;
+}
+
+/** The gateway's local HTTP API. Each route module is a fastify plugin that owns its routes and schemas. */
+export function createHttp(deps: HttpDeps): FastifyInstance {
+  const app = Fastify({ loggerInstance: deps.logger.child({ module: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 });
+  app.setErrorHandler(httpErrorHandler);
+  app.addHook('onRequest', createApiAuth(deps.apiToken));
+  void app.register(healthRoutes, deps);
+  void app.register(deviceRoutes, deps);
+  void app.register(statsRoutes, deps);
+  return app;
+}

@@ -1,0 +1,106 @@
+import {
+  type DeviceUplinkKind,
+  ProtocolError,
+  UPLINK_MESSAGE_BY_KIND,
+  WIRE_ERRORS,
+  type WireErrorCode,
+  decodeMessage,
+  deviceTopics,
+  encodeMessage,
+} from '@outpost/protocols';
+import { GatewayError } from '../errors.js';
+import type { GatewayEvents } from '../observability/gateway-events.js';
+import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { StoreWriter } from '../store/store-writer.js';
+import type { WriteRow } from '../store/write-rows.js';
+
+export interface IngestOptions {
+  maxPayloadBytes: number;
+  deadLetterPayloadBytes: number;
+}
+
+export interface IngestDeps {
+  writer: StoreWriter;
+  events: GatewayEvents;
+  metrics: GatewayMetrics;
+  /** Send a message to a device (QoS 0, fire and forget). */
+  sendToDevice: (topic: string, payload: Buffer) => void;
+}
+
+export interface Uplink {
+  deviceId: string;
+  kind: DeviceUplinkKind;
+  topic: string;
+  payload: Buffer;
+}
+
+/** `done(null)`: the message is durable (committed, or dead-lettered and committed). `done(err)`: refuse it, no ack. */
+export type IngestDone = (err: GatewayError | null) => void;
+
+/**
+ * Validation and durable hand-off of device uplinks. A bad payload is answered on the device's error
+ * topic, kept (truncated) in the dead-letter table and counted; the connection stays up, since resending
+ * the same bytes cannot help. A full store refuses raw readings without an ack so the device keeps them.
+ */
+export function createIngest(options: IngestOptions, deps: IngestDeps) {
+  const { writer, events, metrics } = deps;
+
+  function tellDevice(deviceId: string, code: WireErrorCode, topic: string, detail: string, seq?: number): void {
+    const message = detail.length > 500 ? `${detail.slice(0, 497)}...` : detail;
+    const payload = encodeMessage('deviceError', { v: 1, code, num: WIRE_ERRORS[code].num, message, ts: Date.now(), topic, ...(seq !== undefined ? { seq } : {}) });
+    deps.sendToDevice(deviceTopics.errors(deviceId), payload);
+  }
+
+  function deadLetter(uplink: Uplink, code: WireErrorCode, detail: string, receivedAt: number, done: IngestDone): void {
+    events.refused(code, { deviceId: uplink.deviceId, topic: uplink.topic, detail });
+    tellDevice(uplink.deviceId, code, uplink.topic, detail);
+    const kept = uplink.payload.subarray(0, options.deadLetterPayloadBytes);
+    const row: WriteRow = { k: 'deadLetter', deviceId: uplink.deviceId, topic: uplink.topic, code, detail, payload: kept, payloadBytes: uplink.payload.byteLength, receivedAt };
+    writer.write(row, (err) => {
+      if (!err) metrics.deadLetters.inc();
+      done(err);
+    });
+  }
+
+  function toRow(uplink: Uplink, message: Record<string, unknown>, receivedAt: number): WriteRow {
+    const ts = typeof message.ts === 'number' ? message.ts : receivedAt;
+    const seq = typeof message.seq === 'number' ? message.seq : null;
+    switch (uplink.kind) {
+      case 'telemetry':
+        return { k: 'reading', deviceId: uplink.deviceId, ts, receivedAt, seq, metrics: JSON.stringify(message.metrics) };
+      case 'events':
+        return { k: 'event', deviceId: uplink.deviceId, ts, receivedAt, seq, type: String(message.type), severity: String(message.severity), data: message.data ? JSON.stringify(message.data) : null };
+      case 'state': {
+        const battery = message.battery as { percent: number } | undefined;
+        return { k: 'state', deviceId: uplink.deviceId, ts, receivedAt, state: JSON.stringify(message), batteryPercent: battery?.percent ?? null, firmware: (message.firmware as string | undefined) ?? null };
+      }
+      case 'command-results':
+        return { k: 'commandResult', deviceId: uplink.deviceId, commandId: String(message.commandId), receivedAt, status: String(message.status), body: JSON.stringify(message) };
+    }
+  }
+
+  /** Validate one uplink and write it; `done` runs when the outcome is durable. */
+  function handle(uplink: Uplink, done: IngestDone): void {
+    const receivedAt = Date.now();
+    let message: Record<string, unknown>;
+    try {
+      message = decodeMessage(UPLINK_MESSAGE_BY_KIND[uplink.kind], uplink.payload, { maxBytes: options.maxPayloadBytes }).message as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof ProtocolError) return deadLetter(uplink, err.code, err.message, receivedAt, done);
+      throw err;
+    }
+    if (uplink.kind === 'telemetry' && writer.usage.full) {
+      events.refused('E_STORE_FULL', { deviceId: uplink.deviceId, topic: uplink.topic });
+      tellDevice(uplink.deviceId, 'E_STORE_FULL', uplink.topic, 'raw readings are refused until space is freed', message.seq as number | undefined);
+      return done(new GatewayError('GW_ERR_STORE_FULL', uplink.deviceId, { wireCode: 'E_STORE_FULL' }));
+    }
+    writer.write(toRow(uplink, message, receivedAt), (err) => {
+      if (!err) metrics.accepted.inc({ kind: uplink.kind });
+      done(err);
+    });
+  }
+
+  return { handle, tellDevice };
+}
+
+export type Ingest = ReturnType<typeof createIngest>;
