@@ -38,7 +38,8 @@ function run(label, cmd, args) {
 const files = packages.flatMap((p) => findTests(join(root, p), [])).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (filters.length === 0) {
   run('lint (eslint)', 'npx', ['eslint', '.']);
-  run('typecheck (tsc -b)', 'npx', ['tsc', '-b']);
+  run('build (tsc -b)', 'npx', ['tsc', '-b']);
+  run('typecheck tests and scripts', 'npx', ['tsc', '-p', 'tsconfig.check.json']);
 }
 if (files.length === 0) {
   process.stderr.write('[test] no test files matched\n');
