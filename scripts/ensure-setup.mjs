@@ -50,7 +50,9 @@ if (depsAreFresh()) {
   step('npm dependencies present');
 } else {
   step('installing npm dependencies (native modules build from source; this can take a few minutes)…');
-  run('npm', ['ci', '--foreground-scripts', '--no-audit', '--no-fund']);
+  // Native modules build from source against the headers that ship with this Node (no header download).
+  const nodedir = process.env.npm_config_nodedir ?? join(process.execPath, '..', '..');
+  run('npm', ['ci', '--foreground-scripts', '--no-audit', '--no-fund'], { env: { ...process.env, npm_config_nodedir: nodedir } });
 }
 
 if (wantTest) {
