@@ -20,6 +20,12 @@ Examples:
   outpost-gateway devices revoke pump-17`,
   );
 
+// `outpost-gateway devices list | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 registerStartCommand(program);
 registerDevicesCommand(program);
 
