@@ -30,7 +30,8 @@ function loadDevice(client: MqttClient, id: string, acked: Set<number>): { stop:
     const payload = encodeMessage('telemetry', { v: 1, seq: mine, metrics: { load: mine % 100 } }, mine % 2 ? 'cbor' : 'json');
     client.publish(deviceTopics.telemetry(id), payload, { qos: 1 }, (err) => {
       if (!err) acked.add(mine);
-      pump();
+      // Not a direct call: after the kill MQTT.js fails queued publishes synchronously.
+      setImmediate(pump);
     });
   };
   for (let i = 0; i < WINDOW; i++) pump();

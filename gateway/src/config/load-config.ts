@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { GatewayError } from '../errors.js';
-import { listConfigFields } from './config-fields.js';
+import { type ConfigField, listConfigFields } from './config-fields.js';
 import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from './config-schema.js';
 
 export const ENV_PREFIX = 'OUTPOST_GW_';
@@ -37,10 +37,15 @@ function mergeDeep(base: Tree, extra: Tree): Tree {
   return out;
 }
 
-/** Environment strings become numbers or booleans where they look like one; the schema decides if that fits. */
-function coerceEnvValue(raw: string): unknown {
-  if (/^-?\d+(\.\d+)?$/.test(raw.trim())) return Number(raw);
-  if (raw === 'true' || raw === 'false') return raw === 'true';
+/**
+ * Environment values are strings. Keep the string when the key accepts it (a token or a path made of
+ * digits stays text); otherwise read digits as a number and true/false as a boolean, and let the schema judge.
+ */
+function coerceEnvValue(raw: string, field: ConfigField): unknown {
+  if (field.schema.safeParse(raw).success) return raw;
+  const text = raw.trim();
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
   return raw;
 }
 
@@ -50,7 +55,7 @@ function readEnv(env: NodeJS.ProcessEnv): { tree: Tree; sources: Map<string, str
   for (const field of GATEWAY_CONFIG_FIELDS) {
     const raw = env[field.env];
     if (raw === undefined || raw === '') continue;
-    setPath(tree, field.path, coerceEnvValue(raw));
+    setPath(tree, field.path, coerceEnvValue(raw, field));
     sources.set(field.key, `env ${field.env}`);
   }
   return { tree, sources };
@@ -100,15 +105,39 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
   const merged = mergeDeep(mergeDeep(fromFile, fromEnv.tree), (options.overrides ?? {}) as Tree);
   const result = gatewayConfigSchema.safeParse(merged);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const key = issue.path.join('.');
-      const source = fromEnv.sources.get(key) ?? (getPath(options.overrides, issue.path as string[]) !== undefined ? 'command line' : file ? `file ${file}` : 'config');
-      const value = getPath(merged, issue.path as (string | number)[]);
+    // Name where each bad value came from: the highest layer that set it wins, as in the merge above.
+    const sourceOf = (path: string[]): string => {
+      if (getPath(options.overrides, path) !== undefined) return 'command line';
+      const fromEnvSource = fromEnv.sources.get(path.join('.'));
+      if (fromEnvSource) return fromEnvSource;
+      return file && getPath(fromFile, path) !== undefined ? `file ${file}` : 'defaults';
+    };
+    // One line per bad key: zod reports each failed check of a value (e.g. minimum and power of two) on its own.
+    const byKey = new Map<string, { path: string[]; messages: string[] }>();
+    const unknownKeys: string[] = [];
+    for (const issue of result.error.issues) {
+      const path = issue.path.map(String);
+      if (issue.code === 'unrecognized_keys') {
+        const below = GATEWAY_CONFIG_FIELDS.filter((f) => f.path.length > path.length && path.every((p, i) => f.path[i] === p));
+        const known = [...new Set(below.map((f) => f.path[path.length]!))].join(', ');
+        for (const name of issue.keys) {
+          const key = [...path, name];
+          unknownKeys.push(`  ${key.join('.')} from ${sourceOf(key)}: unknown key (known here: ${known})`);
+        }
+        continue;
+      }
+      const key = path.join('.');
+      const entry = byKey.get(key) ?? { path, messages: [] };
+      entry.messages.push(issue.message);
+      byKey.set(key, entry);
+    }
+    const lines = [...byKey].map(([key, { path, messages }]) => {
       const field = GATEWAY_CONFIG_FIELDS.find((f) => f.key === key);
-      const expected = field ? ` (expected ${field.type})` : '';
-      return `  ${key || '(root)'} from ${source}: got ${JSON.stringify(value)}: ${issue.message}${expected}`;
+      const expected = field ? `, expected ${field.type}` : '';
+      return `  ${key || '(root)'} from ${sourceOf(path)}: got ${JSON.stringify(getPath(merged, path))}${expected} (${messages.join('; ')})`;
     });
-    throw new GatewayError('GW_ERR_CONFIG', `\n${lines.join('\n')}`);
+    lines.push(...unknownKeys);
+    throw new GatewayError('GW_ERR_CONFIG', `${lines.length === 1 ? 'one bad value' : `${lines.length} bad values`}\n${lines.join('\n')}`);
   }
   return deepFreeze(result.data);
 }

@@ -17,6 +17,7 @@ export function createRetention(db: Db, options: Pick<WriterOptions, 'maxBytes' 
     pageCount: db.prepare('PRAGMA page_count').pluck(),
     freeCount: db.prepare('PRAGMA freelist_count').pluck(),
     nthOldest: db.prepare<[number], { id: number; received_at: number }>('SELECT id, received_at FROM readings ORDER BY id LIMIT 1 OFFSET ?'),
+    idRange: db.prepare<[], { min_id: number | null; max_id: number | null }>('SELECT MIN(id) AS min_id, MAX(id) AS max_id FROM readings'),
     deleteUpTo: db.prepare('DELETE FROM readings WHERE id <= ?'),
     deleteOldBelow: db.prepare('DELETE FROM readings WHERE id < ? AND received_at < ?'),
     oldEvents: db.prepare('DELETE FROM device_events WHERE received_at < ?'),
@@ -50,11 +51,19 @@ export function createRetention(db: Db, options: Pick<WriterOptions, 'maxBytes' 
   }
 
   function deleteByBudget(): number {
+    const target = options.maxBytes * LOW_WATER;
     let deleted = 0;
-    for (let i = 0; i < MAX_CHUNKS_PER_RUN && usedBytes() > options.maxBytes * LOW_WATER; i++) {
-      const edge = stmts.nthOldest.get(CHUNK_ROWS - 1);
-      deleted += stmts.deleteUpTo.run(edge ? edge.id : Number.MAX_SAFE_INTEGER).changes;
-      if (!edge) break; // every raw reading is gone
+    for (let i = 0; i < MAX_CHUNKS_PER_RUN; i++) {
+      const used = usedBytes();
+      if (used <= target) break;
+      const { min_id: minId, max_id: maxId } = stmts.idRange.get()!;
+      if (minId === null || maxId === null) break; // every raw reading is gone
+      // Delete about the share of readings that is over the target (ids are dense, so the id range counts
+      // them), never a whole chunk from a small store. Readings are only part of the bytes, so this
+      // undershoots and the loop goes on; it cannot wipe readings the budget did not need gone.
+      const rows = Math.min(CHUNK_ROWS, Math.max(1, Math.ceil(((maxId - minId + 1) * (used - target)) / used)));
+      const edge = stmts.nthOldest.get(rows - 1);
+      deleted += stmts.deleteUpTo.run(edge ? edge.id : maxId).changes;
     }
     return deleted;
   }

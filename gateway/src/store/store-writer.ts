@@ -43,7 +43,7 @@ export class StoreWriter {
   #timerIsImmediate = false;
   readonly #inFlight = new Map<number, Batch>();
   readonly #paused: { row: WriteRow; done: WriteDone }[] = [];
-  readonly #retentionWaiters = new Map<number, (r: RetentionResult) => void>();
+  readonly #retentionWaiters = new Map<number, { resolve: (r: RetentionResult) => void; reject: (err: Error) => void }>();
   #queuedRows = 0;
   #nextId = 1;
   #closed = false;
@@ -160,7 +160,7 @@ export class StoreWriter {
       case 'retention':
         this.#usage = message.result;
         if (message.id !== null) {
-          this.#retentionWaiters.get(message.id)?.(message.result);
+          this.#retentionWaiters.get(message.id)?.resolve(message.result);
           this.#retentionWaiters.delete(message.id);
         }
         return;
@@ -178,9 +178,10 @@ export class StoreWriter {
 
   /** Run retention now (it also runs on its own timer) and return what it did. */
   runRetention(): Promise<RetentionResult> {
+    if (this.#closed) return Promise.reject(new GatewayError('GW_ERR_STORE_CLOSED'));
     const id = this.#nextId++;
-    return new Promise((resolve) => {
-      this.#retentionWaiters.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      this.#retentionWaiters.set(id, { resolve, reject });
       this.#post({ type: 'retention', id });
     });
   }
@@ -189,10 +190,17 @@ export class StoreWriter {
     if (this.#closed) return;
     this.#closed = true;
     const error = new GatewayError('GW_ERR_STORE_WRITE', err.message, { cause: err });
-    for (const batch of [...this.#inFlight.values(), this.#pending]) for (const done of batch.dones) done(error);
-    for (const p of this.#paused) p.done(error);
+    this.#clearTimer();
+    const batches = [...this.#inFlight.values(), this.#pending];
+    const paused = this.#paused.splice(0);
+    // Forget everything before calling back, so nothing is sent to the dead thread or answered twice.
     this.#inFlight.clear();
-    this.#paused.length = 0;
+    this.#pending = { rows: [], dones: [] };
+    this.#queuedRows = 0;
+    for (const batch of batches) for (const done of batch.dones) done(error);
+    for (const p of paused) p.done(error);
+    for (const waiter of this.#retentionWaiters.values()) waiter.reject(error);
+    this.#retentionWaiters.clear();
     this.#hooks.onFatal?.(err);
   }
 
@@ -204,6 +212,7 @@ export class StoreWriter {
       this.#sendPending();
       await new Promise((r) => setTimeout(r, 2));
     }
+    if (this.#closed) return; // the writer thread died meanwhile; #fail has answered every write
     this.#closed = true;
     const closed = once(this.#worker, 'exit');
     this.#post({ type: 'close' });
