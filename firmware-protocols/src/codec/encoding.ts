@@ -1,11 +1,16 @@
-import { Decoder, Encoder } from 'cbor-x';
+import { Decoder, Encoder, type Options } from 'cbor-x';
 
 export type Encoding = 'json' | 'cbor';
 
 // Plain RFC 8949 CBOR: no cbor-x record extension (tag 105), maps decode to plain objects,
-// so a C or Python decoder sees exactly what we send.
+// so a C or Python decoder sees exactly what we send. Decoding messages is held to the same subset
+// by cbor-profile.ts before cbor-x sees the bytes; decodeCbor itself accepts whatever cbor-x does.
 const cborEncoder = new Encoder({ useRecords: false, mapsAsObjects: true, variableMapSize: true });
-const cborDecoder = new Decoder({ useRecords: false, mapsAsObjects: true });
+// int64AsNumber: firmware writes epoch-ms timestamps as CBOR uint64 (0x1b …), which cbor-x would otherwise
+// return as a bigint that no number field accepts. Past 2^53 precision is lost exactly as JSON.parse loses it,
+// and every integer field caps at MAX_SAFE_INTEGER. (The option is missing from cbor-x's typings.)
+const decoderOptions: Options & { int64AsNumber: boolean } = { useRecords: false, mapsAsObjects: true, int64AsNumber: true };
+const cborDecoder = new Decoder(decoderOptions);
 
 export function encodeCbor(value: unknown): Buffer {
   return cborEncoder.encode(value);

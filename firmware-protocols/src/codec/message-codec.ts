@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { MESSAGE_SCHEMAS, type MessageName, type MessageOf, PROTOCOL_VERSION } from '../messages/index.js';
 import { ProtocolError } from '../wire-errors.js';
+import { checkCborProfile } from './cbor-profile.js';
 import { decodeCbor, encodeCbor, type Encoding, sniffEncoding } from './encoding.js';
+import { findNonJsonData, omitUndefined } from './json-data.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -31,6 +33,7 @@ function parseBytes(bytes: Uint8Array, encoding: Encoding): unknown {
       throw new ProtocolError('E_MALFORMED_JSON', (cause as Error).message, { cause });
     }
   }
+  checkCborProfile(bytes);
   try {
     return decodeCbor(bytes);
   } catch (cause) {
@@ -38,12 +41,28 @@ function parseBytes(bytes: Uint8Array, encoding: Encoding): unknown {
   }
 }
 
+// The version goes into an error message: it may be a bigint, a cycle or a huge string off the wire.
+function describeVersion(version: unknown): string {
+  let text: string | undefined;
+  try {
+    text = typeof version === 'bigint' ? `${version}n` : JSON.stringify(version);
+  } catch {
+    text = undefined;
+  }
+  text ??= typeof version;
+  return text.length > 32 ? `${text.slice(0, 32)}…` : text;
+}
+
 function formatIssue(issue: z.core.$ZodIssue): { path: string; detail: string } {
   const path = issue.path.map(String).join('.');
   return { path, detail: path ? `${path}: ${issue.message}` : issue.message };
 }
 
-/** Check an already-parsed value against a message schema; throws `ProtocolError` on any mismatch. */
+/**
+ * Check an already-parsed value against a message schema; throws `ProtocolError` on any mismatch.
+ * Values outside the JSON data model (undefined, bigint, Date, Map, byte strings, cycles) are refused
+ * even inside free-form fields, so a CBOR payload can never decode to something JSON cannot carry.
+ */
 export function validateMessage<N extends MessageName>(name: N, value: unknown): MessageOf<N> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ProtocolError('E_SCHEMA', `expected an object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
@@ -51,7 +70,12 @@ export function validateMessage<N extends MessageName>(name: N, value: unknown):
   const version = (value as { v?: unknown }).v;
   if (version === undefined) throw new ProtocolError('E_SCHEMA', 'v: version field is required', { path: 'v' });
   if (version !== PROTOCOL_VERSION) {
-    throw new ProtocolError('E_UNSUPPORTED_VERSION', `got ${JSON.stringify(version)}, this gateway speaks ${PROTOCOL_VERSION}`, { path: 'v' });
+    throw new ProtocolError('E_UNSUPPORTED_VERSION', `got ${describeVersion(version)}, this gateway speaks ${PROTOCOL_VERSION}`, { path: 'v' });
+  }
+  const nonJson = findNonJsonData(value);
+  if (nonJson) {
+    const path = nonJson.path.map(String).join('.');
+    throw new ProtocolError('E_SCHEMA', `${path}: ${nonJson.reason}`, { path });
   }
   const result = MESSAGE_SCHEMAS[name].safeParse(value);
   if (!result.success) {
@@ -83,8 +107,11 @@ export function decodeMessage<N extends MessageName>(name: N, bytes: Uint8Array,
   }
 }
 
-/** Validate and encode a message. Invalid messages throw `ProtocolError` instead of reaching the wire. */
+/**
+ * Validate and encode a message. Invalid messages throw `ProtocolError` instead of reaching the wire.
+ * Properties set to `undefined` are left out in both encodings, as `JSON.stringify` would.
+ */
 export function encodeMessage<N extends MessageName>(name: N, message: z.input<(typeof MESSAGE_SCHEMAS)[N]>, encoding: Encoding = 'json'): Buffer {
-  const valid = validateMessage(name, message);
+  const valid = validateMessage(name, omitUndefined(message));
   return encoding === 'json' ? Buffer.from(JSON.stringify(valid)) : encodeCbor(valid);
 }

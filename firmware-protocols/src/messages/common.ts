@@ -24,4 +24,5 @@ export const metrics = z
   .record(name, z.number().finite())
   .refine((m) => Object.keys(m).length >= 1, 'at least one metric')
   .refine((m) => Object.keys(m).length <= MAX_METRICS_PER_READING, `at most ${MAX_METRICS_PER_READING} metrics`)
-  .describe('metric name → finite number');
+  // meta, not describe: the count limits live in refinements, which JSON Schema export cannot see.
+  .meta({ description: 'metric name → finite number', minProperties: 1, maxProperties: MAX_METRICS_PER_READING });
