@@ -19,6 +19,13 @@ export const WIRE_ERRORS = {
   E_CONNECT_RATE: { num: 1303, retryable: true, text: 'gateway is refusing new connections for a moment (connect storm)' },
   E_STORE_FULL: { num: 1401, retryable: true, text: 'store disk budget exhausted; raw readings are refused' },
   E_INTERNAL: { num: 1501, retryable: true, text: 'internal gateway error' },
+  E_SYNC_UNAUTHENTICATED: { num: 1601, retryable: false, text: 'missing or unknown gateway credential' },
+  E_SYNC_REVOKED: { num: 1602, retryable: false, text: 'this gateway was revoked by the hub' },
+  E_ENROLL_TOKEN: { num: 1603, retryable: false, text: 'enrollment token unknown, expired or already used' },
+  E_SYNC_SEQUENCE: { num: 1604, retryable: true, text: 'batch does not continue the acknowledged sequence; resume from the last ack' },
+  E_SYNC_BATCH_TOO_LARGE: { num: 1605, retryable: true, text: 'batch exceeds the size limit; send smaller batches' },
+  E_SYNC_PAYLOAD: { num: 1606, retryable: false, text: 'record payload does not match its data class schema; quarantined at the hub' },
+  E_SYNC_PROTOCOL_VERSION: { num: 1607, retryable: false, text: 'sync protocol version not supported by the hub' },
 } as const;
 
 export type WireErrorCode = keyof typeof WIRE_ERRORS;

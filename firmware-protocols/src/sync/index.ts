@@ -1,0 +1,4 @@
+export * from './data-classes.js';
+export * from './hlc.js';
+export * from './proto-path.js';
+export * from './sync-payloads.js';
