@@ -1,0 +1,29 @@
+/**
+ * The device-sim error catalogue. Every error the simulator raises on purpose has a stable code,
+ * says whether trying again can help, and keeps the underlying error as `cause`.
+ */
+export const SIM_ERRORS = {
+  SIM_ERR_BAD_OPTION: { retryable: false, summary: 'an option has a value the simulator cannot use' },
+  SIM_ERR_FD_LIMIT: { retryable: false, summary: 'the file-descriptor limit is too low for the requested connections' },
+  SIM_ERR_PORT_RANGE: { retryable: false, summary: 'not enough local ports for the requested connections' },
+  SIM_ERR_CREDENTIALS_FILE: { retryable: false, summary: 'the credentials file cannot be read or is not a list of {id, secret}' },
+  SIM_ERR_WORKER_FAILED: { retryable: true, summary: 'a load worker thread failed' },
+  SIM_ERR_MOSQUITTO_MISSING: { retryable: false, summary: 'the mosquitto binary is not installed' },
+  SIM_ERR_MOSQUITTO_START: { retryable: true, summary: 'mosquitto did not start' },
+  SIM_ERR_GATEWAY_PROVISION: { retryable: true, summary: 'the gateway CLI did not provision the devices' },
+  SIM_ERR_GATEWAY_START: { retryable: true, summary: 'the gateway did not become ready' },
+} as const;
+
+export type SimErrorCode = keyof typeof SIM_ERRORS;
+
+export class SimError extends Error {
+  readonly code: SimErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: SimErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`${code}: ${message}`, options);
+    this.name = 'SimError';
+    this.code = code;
+    this.retryable = SIM_ERRORS[code].retryable;
+  }
+}

@@ -1,0 +1,214 @@
+import { performance } from 'node:perf_hooks';
+import type { MqttClient } from 'mqtt';
+import { deviceTopics } from '@outpost/protocols';
+import { openMqttClient } from './open-mqtt-client.js';
+import { telemetryPayload } from './telemetry-payload.js';
+import type { WorkerCounters } from './worker-counters.js';
+import type { DeviceResult, DeviceSpec, WorkerSettings } from './worker-protocol.js';
+
+/**
+ * One simulated device. States:
+ *   waiting    → on the connect ramp, no socket yet
+ *   connecting → socket open or opening, no CONNACK yet (MQTT.js may also be reconnecting)
+ *   connected  → publishing (by rate or by ack window)
+ *   failed     → could not connect and reconnects are off; terminal until close
+ *   closing    → stop requested: no new publishes, waiting for outstanding acks, then DISCONNECT
+ *   closed     → socket gone
+ */
+export type DeviceState = 'waiting' | 'connecting' | 'connected' | 'failed' | 'closing' | 'closed';
+
+/** The worker's view of a device's lifecycle, so it can keep gauges and notice when all are done. */
+export interface DeviceEvents {
+  onSettled(device: DeviceClient): void;
+}
+
+/** Fastest rate tick; above 100 msg/s a device publishes the messages due in each tick as a burst. */
+const MIN_RATE_TICK_MS = 10;
+
+export class DeviceClient {
+  state: DeviceState = 'waiting';
+  private client: MqttClient | undefined;
+  private readonly topic: string;
+  private nextSeq = 0;
+  private acked = 0;
+  private highestAckedSeq = -1;
+  private inflight = 0;
+  private everConnected = false;
+  private attemptFailed = false;
+  private rateTimer: NodeJS.Timeout | undefined;
+  private rateStartMs = 0;
+  private rateIssued = 0;
+  private pumpScheduled = false;
+  private drained: (() => void) | undefined;
+  /** True once the device has nothing more to do: its count is sent and acked, or it cannot connect. */
+  settled = false;
+
+  constructor(
+    private readonly spec: DeviceSpec,
+    private readonly settings: WorkerSettings,
+    private readonly counters: WorkerCounters,
+    private readonly events: DeviceEvents,
+  ) {
+    this.topic = deviceTopics.telemetry(spec.id);
+  }
+
+  connect(): void {
+    if (this.state !== 'waiting') return;
+    this.state = 'connecting';
+    this.counters.connectAttempts++;
+    this.client = openMqttClient(this.spec, this.settings);
+    const client = this.client;
+    client.on('connect', () => this.onConnect());
+    client.on('reconnect', () => {
+      this.counters.connectAttempts++;
+      this.attemptFailed = false;
+    });
+    client.on('error', (err) => {
+      if (!client.connected && !this.attemptFailed) {
+        this.attemptFailed = true;
+        this.counters.recordError('connect', err);
+      }
+    });
+    client.on('close', () => this.onClose());
+  }
+
+  private onConnect(): void {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.state = 'connected';
+    if (!this.everConnected) this.counters.firstConnects++;
+    this.everConnected = true;
+    this.counters.connected++;
+    if (this.settings.ratePerDevice === undefined) this.pump();
+    else if (!this.rateTimer) {
+      // A random phase over one period keeps devices that connected together from publishing in lockstep.
+      this.rateTimer = setTimeout(() => {
+        this.rateStartMs = performance.now();
+        // One tick per message period, so 100k slow devices cost 100k timer callbacks per period, not per 10 ms.
+        this.rateTimer = setInterval(() => this.rateTick(), Math.max(MIN_RATE_TICK_MS, 1000 / (this.settings.ratePerDevice ?? 1)));
+        this.rateTick();
+      }, Math.random() * (1000 / this.settings.ratePerDevice));
+    }
+  }
+
+  private onClose(): void {
+    const wasConnected = this.state === 'connected';
+    if (wasConnected) {
+      this.counters.connected--;
+      this.state = 'connecting';
+      this.counters.recordError('disconnect', new Error('connection closed by the broker or the network'));
+    } else if (this.state === 'connecting' && !this.attemptFailed) {
+      this.attemptFailed = true;
+      this.counters.recordError('connect', new Error('connection closed before CONNACK (timeout or refused)'));
+    }
+    if (this.state === 'connecting' && this.settings.reconnectPeriodMs === 0) {
+      this.state = 'failed';
+      this.settle();
+    }
+  }
+
+  private messagesLeft(): boolean {
+    const limit = this.settings.messagesPerDevice;
+    return limit === undefined || this.nextSeq < limit;
+  }
+
+  /** "As fast as acks allow": keep the window full. */
+  private pump(): void {
+    this.pumpScheduled = false;
+    while (this.state === 'connected' && this.inflight < this.settings.inflightWindow && this.messagesLeft()) this.publishOne();
+  }
+
+  private rateTick(): void {
+    if (this.state !== 'connected') return;
+    // Count what is due by elapsed time, so timer drift does not lower the rate; half a period of slack
+    // because timers may fire a fraction of a millisecond before performance.now() reaches the period.
+    const due = Math.floor(((performance.now() - this.rateStartMs) * (this.settings.ratePerDevice ?? 0)) / 1000 + 0.5) + 1;
+    for (let burst = 0; this.rateIssued < due && burst < this.settings.inflightWindow && this.messagesLeft(); burst++) {
+      this.rateIssued++;
+      if (this.inflight >= this.settings.inflightWindow) this.counters.skipped++;
+      else this.publishOne();
+    }
+    this.rateIssued = Math.max(this.rateIssued, due - this.settings.inflightWindow);
+  }
+
+  private publishOne(): void {
+    const client = this.client;
+    if (!client) return;
+    const seq = this.nextSeq++;
+    const payload = telemetryPayload(seq, Date.now(), this.settings.encoding);
+    const qos = this.settings.qos;
+    this.inflight++;
+    this.counters.sent++;
+    const t0 = performance.now();
+    client.publish(this.topic, payload, { qos }, (err) => {
+      this.inflight--;
+      if (err) {
+        if (this.state !== 'closing' && this.state !== 'closed') this.counters.recordError('publish', err);
+      } else if (qos === 1) {
+        this.acked++;
+        if (seq > this.highestAckedSeq) this.highestAckedSeq = seq;
+        this.counters.recordAck((performance.now() - t0) * 1000);
+      }
+      this.afterCompletion();
+    });
+  }
+
+  private afterCompletion(): void {
+    if (this.inflight === 0) {
+      this.drained?.();
+      if (!this.messagesLeft()) this.settle();
+    }
+    if (this.settings.ratePerDevice !== undefined || this.pumpScheduled) return;
+    // QoS 0 callbacks run inside publish(); deferring the refill keeps that from recursing and lets I/O in.
+    if (this.settings.qos === 0) {
+      this.pumpScheduled = true;
+      setImmediate(() => this.pump());
+    } else this.pump();
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearInterval(this.rateTimer);
+    this.events.onSettled(this);
+  }
+
+  /** Stop publishing, wait up to `drainTimeoutMs` for outstanding acks, then DISCONNECT (or destroy after `closeTimeoutMs`). */
+  async close(): Promise<number> {
+    const wasConnected = this.state === 'connected';
+    if (this.rateTimer) clearInterval(this.rateTimer);
+    this.state = 'closing';
+    const client = this.client;
+    if (!client) {
+      this.state = 'closed';
+      return 0;
+    }
+    if (this.inflight > 0 && wasConnected) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.settings.drainTimeoutMs);
+        this.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    const unacked = this.settings.qos === 1 ? this.inflight : 0;
+    await new Promise<void>((resolve) => {
+      // A broker that stopped reading never completes the DISCONNECT; the socket is destroyed instead.
+      const timer = setTimeout(() => {
+        client.stream?.destroy();
+        resolve();
+      }, this.settings.closeTimeoutMs);
+      client.end(this.inflight > 0 || !wasConnected, {}, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    if (wasConnected) this.counters.connected--;
+    this.state = 'closed';
+    return unacked;
+  }
+
+  result(): DeviceResult {
+    return { id: this.spec.id, sent: this.nextSeq, acked: this.acked, highestSentSeq: this.nextSeq - 1, highestAckedSeq: this.highestAckedSeq };
+  }
+}
