@@ -64,6 +64,12 @@ function formatIssue(issue: z.core.$ZodIssue): { path: string; detail: string } 
  * even inside free-form fields, so a CBOR payload can never decode to something JSON cannot carry.
  */
 export function validateMessage<N extends MessageName>(name: N, value: unknown): MessageOf<N> {
+  return checkMessage(name, value, true);
+}
+
+// JSON.parse can only produce JSON data, so the walk for non-JSON values is skipped for JSON payloads
+// (it is on the ingest hot path); CBOR still gets it, since CBOR floats can carry NaN and Infinity.
+function checkMessage<N extends MessageName>(name: N, value: unknown, checkJsonData: boolean): MessageOf<N> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ProtocolError('E_SCHEMA', `expected an object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
   }
@@ -72,7 +78,7 @@ export function validateMessage<N extends MessageName>(name: N, value: unknown):
   if (version !== PROTOCOL_VERSION) {
     throw new ProtocolError('E_UNSUPPORTED_VERSION', `got ${describeVersion(version)}, this gateway speaks ${PROTOCOL_VERSION}`, { path: 'v' });
   }
-  const nonJson = findNonJsonData(value);
+  const nonJson = checkJsonData ? findNonJsonData(value) : null;
   if (nonJson) {
     const path = nonJson.path.map(String).join('.');
     throw new ProtocolError('E_SCHEMA', `${path}: ${nonJson.reason}`, { path });
@@ -99,7 +105,7 @@ export function decodeMessage<N extends MessageName>(name: N, bytes: Uint8Array,
   let value: unknown;
   try {
     value = parseBytes(bytes, encoding);
-    return { message: validateMessage(name, value), encoding };
+    return { message: checkMessage(name, value, encoding === 'cbor'), encoding };
   } catch (err) {
     if (err instanceof ProtocolError) throw err;
     // A schema refinement or a decoder bug must still come out typed.
