@@ -1,2 +1,3 @@
-/** Placeholder entry point; this package grows in later issues. */
+/** @outpost/edge-runtime: compute on the edge node. */
 export const PACKAGE_NAME = '@outpost/edge-runtime';
+export * from './detector/index.js';
