@@ -1,2 +1,5 @@
-/** Placeholder entry point; this package grows in later issues. */
-export const PACKAGE_NAME = '@outpost/cloud-hub';
+export { hubConfigSchema, type HubConfig, type HubConfigInput } from './config/config-schema.js';
+export { HUB_CONFIG_FIELDS, loadHubConfig } from './config/load-config.js';
+export { createHub, openHubStore, type Hub, type HubAddresses } from './create-hub.js';
+export { HUB_ERRORS, HubError, type HubErrorCode } from './errors.js';
+export { SYNC_LOADER_OPTIONS } from './sync/sync-proto.js';

@@ -1,0 +1,21 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HubError } from '../errors.js';
+
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz']);
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/** Bearer-token check for everything but the health probes. Digests make the comparison constant-time. */
+export function createApiAuth(apiToken: string) {
+  const expected = sha256(apiToken);
+  return async function apiAuth(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const path = request.url.split('?', 1)[0]!;
+    if (PUBLIC_PATHS.has(path)) return;
+    const header = request.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!token || !timingSafeEqual(sha256(token), expected)) {
+      throw new HubError('HUB_ERR_UNAUTHORIZED', 'send Authorization: Bearer <api token>');
+    }
+  };
+}

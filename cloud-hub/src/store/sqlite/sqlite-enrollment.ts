@@ -1,0 +1,38 @@
+import type { EnrollmentStore } from '../hub-store.js';
+import { newEnrollmentToken, newGatewayId, newGatewaySecret, parseCredential, secretMatches, sha256Hex } from '../credentials.js';
+import type { Db } from './database.js';
+
+export function createSqliteEnrollment(db: Db): EnrollmentStore {
+  const insertToken = db.prepare('INSERT INTO enrollment_tokens (token_hash, created_at, expires_at) VALUES (?, ?, ?)');
+  // The token is consumed by the UPDATE itself: two concurrent enrollments cannot both see it unused.
+  const useToken = db.prepare('UPDATE enrollment_tokens SET used_at = ?, used_by = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?');
+  const insertGateway = db.prepare('INSERT INTO gateways (id, name, secret_hash, enrolled_at, software_version) VALUES (?, ?, ?, ?, ?)');
+  const findGateway = db.prepare<[string], { secret_hash: string; revoked_at: number | null }>('SELECT secret_hash, revoked_at FROM gateways WHERE id = ?');
+
+  const enroll = db.transaction((tokenHash: string, name: string, softwareVersion: string, nowMs: number) => {
+    const gatewayId = newGatewayId();
+    if (useToken.run(nowMs, gatewayId, tokenHash, nowMs).changes !== 1) return null;
+    const secret = newGatewaySecret();
+    insertGateway.run(gatewayId, name, sha256Hex(secret), nowMs, softwareVersion);
+    return { gatewayId, credential: `${gatewayId}.${secret}` };
+  });
+
+  return {
+    createToken(ttlMs, nowMs) {
+      const token = newEnrollmentToken();
+      const expiresAt = nowMs + ttlMs;
+      insertToken.run(sha256Hex(token), nowMs, expiresAt);
+      return { token, expiresAt };
+    },
+    enroll(token, gateway, nowMs) {
+      return enroll.immediate(sha256Hex(token), gateway.name, gateway.softwareVersion, nowMs);
+    },
+    authenticate(credential) {
+      const parsed = parseCredential(credential);
+      if (!parsed) return null;
+      const row = findGateway.get(parsed.gatewayId);
+      if (!row || !secretMatches(parsed.secret, row.secret_hash)) return null;
+      return { gatewayId: parsed.gatewayId, revoked: row.revoked_at !== null };
+    },
+  };
+}

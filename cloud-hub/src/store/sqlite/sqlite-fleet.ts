@@ -1,0 +1,78 @@
+import type { FleetStore, GatewayRecord } from '../hub-store.js';
+import type { Db } from './database.js';
+
+interface GatewayRow {
+  id: string;
+  name: string;
+  enrolled_at: number;
+  last_seen_at: number | null;
+  software_version: string;
+  protocol_version: number | null;
+  revoked_at: number | null;
+  connected: number;
+  acked_seq: number;
+  duplicates_skipped: number;
+  quarantined: number;
+  batches: number;
+  backlog_records: number | null;
+  backlog_oldest_ms: number | null;
+  clock_trusted: number | null;
+}
+
+const COLUMNS =
+  'id, name, enrolled_at, last_seen_at, software_version, protocol_version, revoked_at, connected, acked_seq, duplicates_skipped, quarantined, batches, backlog_records, backlog_oldest_ms, clock_trusted';
+
+function toRecord(row: GatewayRow): GatewayRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    enrolledAt: row.enrolled_at,
+    lastSeenAt: row.last_seen_at,
+    softwareVersion: row.software_version,
+    protocolVersion: row.protocol_version,
+    revokedAt: row.revoked_at,
+    connected: row.connected === 1,
+    ackedSeq: row.acked_seq,
+    duplicatesSkipped: row.duplicates_skipped,
+    quarantined: row.quarantined,
+    batches: row.batches,
+    backlogRecords: row.backlog_records,
+    backlogOldestMs: row.backlog_oldest_ms,
+    clockTrusted: row.clock_trusted === null ? null : row.clock_trusted === 1,
+  };
+}
+
+export function createSqliteFleet(db: Db): FleetStore {
+  const list = db.prepare<[], GatewayRow>(`SELECT ${COLUMNS} FROM gateways ORDER BY enrolled_at, id`);
+  const get = db.prepare<[string], GatewayRow>(`SELECT ${COLUMNS} FROM gateways WHERE id = ?`);
+  const revoke = db.prepare('UPDATE gateways SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?');
+  const revokedSince = db.prepare<[number], { id: string }>('SELECT id FROM gateways WHERE revoked_at IS NOT NULL AND revoked_at >= ?');
+  const hello = db.prepare(
+    'UPDATE gateways SET protocol_version = ?, software_version = ?, backlog_records = ?, backlog_oldest_ms = ?, clock_trusted = ?, last_seen_at = ? WHERE id = ?',
+  );
+  const setConnected = db.prepare('UPDATE gateways SET connected = ? WHERE id = ?');
+  const resetConnected = db.prepare('UPDATE gateways SET connected = 0 WHERE connected = 1');
+
+  return {
+    list: () => list.all().map(toRecord),
+    get(id) {
+      const row = get.get(id);
+      return row ? toRecord(row) : undefined;
+    },
+    revoke(id, nowMs) {
+      revoke.run(nowMs, id);
+      const row = get.get(id);
+      return row ? toRecord(row) : undefined;
+    },
+    revokedSince: (sinceMs) => revokedSince.all(sinceMs).map((r) => r.id),
+    recordHello(id, h, nowMs) {
+      hello.run(h.protocolVersion, h.softwareVersion, h.backlogRecords, h.backlogOldestMs, h.clockTrusted ? 1 : 0, nowMs, id);
+    },
+    setConnected(id, connected) {
+      setConnected.run(connected ? 1 : 0, id);
+    },
+    resetConnected() {
+      resetConnected.run();
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { ApplyContext, HubStore, IncomingRecord } from '../../src/store/hub-store.js';
+import { payloadFor } from '../helpers/payloads.js';
+import { record } from '../helpers/sync-client.js';
+
+// The contract every HubStore implementation passes: the embedded SQLite one today, PostgreSQL later.
+// Run it with a factory that gives a fresh, empty store.
+
+const T0 = 1_700_000_000_000;
+const ctx = (over: Partial<ApplyContext> = {}): ApplyContext => ({ sessionClockTrusted: true, clockToleranceMs: 300_000, nowMs: T0, ...over });
+const rec = (seq: number, cls: Parameters<typeof record>[1], payload: unknown, wallMs = T0): IncomingRecord => {
+  const r = record(seq, cls, payload, wallMs);
+  return { seq: r.seq, dataClass: r.dataClass, hlcWallMs: r.hlc.wallMs, hlcLogical: r.hlc.logical, payload: r.payload };
+};
+
+/** `factory` gives a fresh store whose quarantine keeps at most 100 rows. */
+export function runHubStoreContract(name: string, factory: () => { store: HubStore; cleanup: () => void }): void {
+  describe(`HubStore contract: ${name}`, () => {
+    let store: HubStore;
+    let cleanup: () => void;
+    let gatewayId: string;
+    beforeEach(() => {
+      ({ store, cleanup } = factory());
+      const { token } = store.enrollment.createToken(60_000, T0);
+      gatewayId = store.enrollment.enroll(token, { name: 'g', softwareVersion: '1' }, T0)!.gatewayId;
+    });
+    afterEach(() => {
+      store.close();
+      cleanup();
+    });
+
+    it('a token enrolls once and not after expiry; credentials authenticate, revocation shows', () => {
+      const { token } = store.enrollment.createToken(1000, T0);
+      assert.equal(store.enrollment.enroll(token, { name: 'x', softwareVersion: '' }, T0 + 1000), null, 'expired at expiresAt');
+      const fresh = store.enrollment.createToken(1000, T0);
+      const enrolled = store.enrollment.enroll(fresh.token, { name: 'x', softwareVersion: '' }, T0)!;
+      assert.equal(store.enrollment.enroll(fresh.token, { name: 'y', softwareVersion: '' }, T0), null, 'used');
+      assert.deepEqual(store.enrollment.authenticate(enrolled.credential), { gatewayId: enrolled.gatewayId, revoked: false });
+      assert.equal(store.enrollment.authenticate(`${enrolled.gatewayId}.wrong-secret-wrong-secret`), null);
+      assert.equal(store.enrollment.authenticate('nonsense'), null);
+      assert.equal(store.fleet.revoke(enrolled.gatewayId, T0 + 5)!.revokedAt, T0 + 5);
+      assert.equal(store.fleet.revoke(enrolled.gatewayId, T0 + 9)!.revokedAt, T0 + 5, 'the first revocation time stays');
+      assert.deepEqual(store.enrollment.authenticate(enrolled.credential), { gatewayId: enrolled.gatewayId, revoked: true });
+      assert.deepEqual(store.fleet.revokedSince(T0), [enrolled.gatewayId]);
+      assert.equal(store.fleet.revoke('gw-0000000000000000', T0), undefined);
+    });
+
+    it('applies a batch once: duplicates skipped, gaps refused whole, cursor and counts move together', () => {
+      const batch = [1, 2, 3].map((s) => rec(s, 'alert', payloadFor('alert', s)));
+      const first = store.sync.applyBatch(gatewayId, batch, ctx());
+      assert.deepEqual(first, { kind: 'applied', ackedSeq: 3, applied: { alert: 3 }, duplicates: 0, quarantined: [] });
+      const again = store.sync.applyBatch(gatewayId, [...batch, rec(4, 'event', payloadFor('event', 4))], ctx());
+      assert.deepEqual(again, { kind: 'applied', ackedSeq: 4, applied: { event: 1 }, duplicates: 3, quarantined: [] });
+      const gap = store.sync.applyBatch(gatewayId, [rec(5, 'event', payloadFor('event', 5)), rec(7, 'event', payloadFor('event', 7))], ctx());
+      assert.deepEqual(gap, { kind: 'sequence', ackedSeq: 4, expectedSeq: 6, gotSeq: 7 });
+      assert.equal(store.sync.ackedSeq(gatewayId), 4);
+      const counts = store.sync.counts(gatewayId);
+      assert.equal(counts.appliedSeq, 4);
+      assert.equal(counts.duplicatesSkipped, 3);
+      assert.equal(counts.records.alert, 3);
+      assert.equal(counts.records.event, 1);
+      assert.equal(counts.rows.event, 1, 'nothing of the refused batch was written');
+    });
+
+    it('quarantines bad payloads and still moves the cursor', () => {
+      const out = store.sync.applyBatch(gatewayId, [rec(1, 'summary', { v: 1 }), rec(2, 'alert', payloadFor('alert', 2))], ctx());
+      assert.equal(out.kind, 'applied');
+      assert.equal(out.kind === 'applied' && out.quarantined[0]?.seq, 1);
+      assert.equal(store.sync.counts(gatewayId).quarantined, 1);
+      assert.equal(store.queries.quarantine(gatewayId, 10).length, 1);
+    });
+
+    it('upserts summaries per window, keeps the latest device state by seq, an alertId once', () => {
+      const summary = payloadFor('summary', 1) as Record<string, unknown>;
+      const state = (s: number, ts: number) => ({ v: 1, deviceId: 'd1', ts, state: { s } });
+      store.sync.applyBatch(
+        gatewayId,
+        [
+          rec(1, 'summary', summary),
+          rec(2, 'summary', { ...summary, mean: 2.5 }),
+          rec(3, 'deviceState', state(3, T0 + 10_000)),
+          rec(4, 'deviceState', state(4, T0)),
+          rec(5, 'alert', payloadFor('alert', 9)),
+          rec(6, 'alert', payloadFor('alert', 9)),
+        ],
+        ctx({ sessionClockTrusted: false }),
+      );
+      const counts = store.sync.counts(gatewayId);
+      assert.deepEqual([counts.records.summary, counts.rows.summary], [2, 1]);
+      assert.deepEqual([counts.records.alert, counts.rows.alert], [2, 1]);
+      const summaries = store.queries.summaries(gatewayId, { limit: 10 });
+      assert.equal((summaries[0]!.summary as { mean: number }).mean, 2.5);
+      assert.equal(summaries[0]!.seq, 2);
+      const device = store.shadows.devices(gatewayId)[0]!;
+      assert.deepEqual([device.seq, device.state, device.wallTimeTrusted], [4, { s: 4 }, false]);
+      assert.deepEqual(store.shadows.get(gatewayId, 'd1').reported?.state, { s: 4 });
+    });
+
+    it('versions desired state and lists changes after a cursor', () => {
+      assert.equal(store.shadows.setDesired(gatewayId, 'd1', { reporting: { intervalMs: 1000 } }, T0).desiredVersion, 1);
+      store.shadows.setDesired(gatewayId, 'd2', { props: { a: 1 } }, T0);
+      const v2 = store.shadows.setDesired(gatewayId, 'd1', { props: { b: 2 } }, T0);
+      assert.equal(v2.desiredVersion, 2);
+      assert.equal(v2.desired?.configVersion, 2);
+      const changes = store.shadows.desiredAfter(gatewayId, 0, 10);
+      assert.deepEqual(changes.map((c) => [c.deviceId, c.version]), [['d2', 1], ['d1', 2]]);
+      assert.deepEqual(store.shadows.desiredAfter(gatewayId, changes[0]!.changeSeq, 10).map((c) => c.deviceId), ['d1']);
+      assert.throws(() => store.shadows.setDesired(gatewayId, 'd1', { reporting: { intervalMs: 1 } }, T0));
+    });
+
+    it('commands: pending until reported, final status sticks, expiry', () => {
+      const a = store.commands.create(gatewayId, 'd1', { name: 'reboot', args: {}, ttlMs: 1000 }, T0);
+      const b = store.commands.create(gatewayId, 'd1', { name: 'open', args: { x: 1 }, ttlMs: 60_000 }, T0);
+      assert.deepEqual(store.commands.pendingAfter(gatewayId, 0, T0, 10).map((c) => c.commandId), [a.commandId, b.commandId]);
+      assert.deepEqual(store.commands.pendingAfter(gatewayId, a.rowId, T0, 10).map((c) => c.commandId), [b.commandId]);
+      assert.deepEqual(store.commands.pendingAfter(gatewayId, 0, T0 + 1000, 10).map((c) => c.commandId), [b.commandId], 'expired ones are not sent');
+      assert.equal(store.commands.report(gatewayId, b.commandId, 'ok', { done: true }, T0), true);
+      assert.equal(store.commands.report(gatewayId, b.commandId, 'delivered', null, T0), false);
+      assert.equal(store.commands.report(gatewayId, b.commandId, 'bogus', null, T0), false);
+      assert.deepEqual(store.commands.get(gatewayId, b.commandId)?.result, { done: true });
+      assert.equal(store.commands.expire(T0 + 1000), 1);
+      assert.equal(store.commands.get(gatewayId, a.commandId)?.status, 'expired');
+      assert.equal(store.commands.pendingCount(gatewayId), 0);
+    });
+
+    it('retention ages raw readings out', () => {
+      store.sync.applyBatch(gatewayId, [rec(1, 'rawReading', payloadFor('rawReading', 1))], ctx({ nowMs: T0 }));
+      assert.equal(store.runRetention(T0 + 1000), 0);
+      assert.equal(store.runRetention(T0 + 365 * 86_400_000), 1);
+      assert.equal(store.sync.counts(gatewayId).rows.rawReading, 0);
+      assert.equal(store.sync.counts(gatewayId).records.rawReading, 1, 'records applied stay counted');
+      // The factory bounds the quarantine at 100 rows: the oldest go first, the count stays.
+      const bad = Array.from({ length: 120 }, (_, i) => rec(i + 2, 'summary', { v: 1 }));
+      store.sync.applyBatch(gatewayId, bad, ctx({ nowMs: T0 + 1 }));
+      store.runRetention(T0 + 2);
+      assert.equal(store.queries.quarantine(gatewayId, 1000).length, 100);
+      assert.equal(store.sync.counts(gatewayId).quarantined, 120);
+    });
+  });
+}
