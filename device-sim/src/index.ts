@@ -4,6 +4,21 @@ export type { LatencySummaryMs, LoadReport, LoadTotals } from './load/load-stats
 export { checkFdLimit, checkPortRange, readFdLimits } from './load/resource-limits.js';
 export { readCredentialsFile } from './load/credentials-file.js';
 export { runDeviceLoad } from './load/run-device-load.js';
-export type { DeviceResult } from './load/worker-protocol.js';
+export { type DropResult, LoadControl } from './load/load-control.js';
+export type { DeviceResult, SignalSettings } from './load/worker-protocol.js';
+export { type SeqRanges, addSeq, subtractRanges } from './load/seq-ranges.js';
 export { type MosquittoHandle, startMosquitto } from './bench/mosquitto.js';
 export { type GatewayHandle, provisionGatewayDevices, startGateway } from './bench/gateway-process.js';
+// Signals: seeded sensor profiles with labelled anomalies (training and evaluation data for models).
+export { Prng, hashSeed } from './signals/prng.js';
+export { METRICS, type MetricSpec, PROFILE_NAMES, type ProfileChoice, type ProfileName, profileForDevice } from './signals/profiles.js';
+export { ANOMALY_SAMPLES, ANOMALY_TYPES, type AnomalyLabel, type AnomalyType } from './signals/anomalies.js';
+export { BatteryModel, type BatteryOptions, openCircuitVolts } from './signals/battery-model.js';
+export { SignalGenerator, type SignalGeneratorOptions, type SignalSample } from './signals/signal-generator.js';
+export { generateSeries, type SeriesOptions, type SeriesReading } from './signals/generate-series.js';
+export { LabelsFile } from './signals/labels-file.js';
+// Faults, scenarios and the loss audit.
+export { type ProxyState, TcpProxy, type TcpProxyOptions } from './faults/tcp-proxy.js';
+export { type Scenario, type ScenarioPhase, parseScenario, readScenarioFile, scenarioSchema } from './scenario/scenario-schema.js';
+export { type PhaseResult, runScenario, type ScenarioResult, type ScenarioRunOptions } from './scenario/run-scenario.js';
+export { formatLossAudit, type LossAuditReport, runLossAudit } from './audit/loss-audit.js';

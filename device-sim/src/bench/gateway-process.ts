@@ -52,10 +52,14 @@ function runToEnd(args: string[], env: Record<string, string> | undefined, timeo
 }
 
 /** `devices add <id...> --json` through the gateway CLI; returns the new credentials. */
-export async function provisionGatewayDevices(ids: readonly string[], options: Pick<GatewayProcessOptions, 'dataDir' | 'env'>): Promise<DeviceCredential[]> {
+export async function provisionGatewayDevices(
+  ids: readonly string[],
+  options: Pick<GatewayProcessOptions, 'dataDir' | 'env'> & { chunkSize?: number; onProgress?: (done: number) => void },
+): Promise<DeviceCredential[]> {
   const all: DeviceCredential[] = [];
-  for (let start = 0; start < ids.length; start += PROVISION_CHUNK) {
-    const chunk = ids.slice(start, start + PROVISION_CHUNK);
+  const chunkSize = options.chunkSize ?? PROVISION_CHUNK;
+  for (let start = 0; start < ids.length; start += chunkSize) {
+    const chunk = ids.slice(start, start + chunkSize);
     const timeoutMs = PROVISION_BASE_TIMEOUT_MS + chunk.length * PROVISION_PER_DEVICE_MS;
     const { code, stdout, stderr } = await runToEnd(['devices', 'add', ...chunk, '--data-dir', options.dataDir, '--json'], options.env, timeoutMs);
     const arrayLine = stdout.split('\n').reverse().find((line) => line.trim().startsWith('['));
@@ -70,6 +74,7 @@ export async function provisionGatewayDevices(ids: readonly string[], options: P
       throw new SimError('SIM_ERR_GATEWAY_PROVISION', `\`${GATEWAY_MAIN} devices add … --json\` exited ${code} without a list of ${chunk.length} credentials; stderr: ${stderr || '(empty)'}`);
     }
     all.push(...(parsed as DeviceCredential[]));
+    options.onProgress?.(all.length);
   }
   return all;
 }

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
+import { registerBenchCommand } from './bench-command.js';
 import { registerDevicesCommand } from './devices-command.js';
+import { registerScenarioCommand } from './scenario-command.js';
 
 /** The `outpost-sim` program; each subcommand lives in its own file and registers itself here. */
 export function createCli(): Command {
   const program = new Command('outpost-sim')
-    .description('Outpost load and fault generator: simulated devices (and, later, gateways and scenarios)')
+    .description('Outpost load and fault generator: simulated devices, scenarios with faults, and the benchmark harness')
     .showHelpAfterError()
     .addHelpText(
       'after',
@@ -12,8 +14,13 @@ export function createCli(): Command {
 Examples:
   outpost-sim devices --url mqtt://127.0.0.1:1883 --count 1000 --rate 1 --duration 60
   outpost-sim devices --count 50 --qos 1 --duration 30 --report run.json     # as fast as acks allow
-  outpost-sim help devices`,
+  outpost-sim devices --count 20 --rate 2 --profile mixed --anomaly-rate 0.01 --labels labels.jsonl
+  outpost-sim scenario device-sim/scenarios/storm-and-partition.json
+  outpost-sim bench storm --devices 5000
+  outpost-sim help devices | scenario | bench`,
     );
   registerDevicesCommand(program);
+  registerScenarioCommand(program);
+  registerBenchCommand(program);
   return program;
 }

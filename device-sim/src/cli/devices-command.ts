@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { readCredentialsFile } from '../load/credentials-file.js';
 import { type DeviceLoadOptions, loopbackAddresses, type SecondLine } from '../load/load-options.js';
 import { runDeviceLoad } from '../load/run-device-load.js';
+import { LabelsFile } from '../signals/labels-file.js';
 import { integerIn, numberAtLeast, oneOf } from './option-parsers.js';
+import { addAuditOptions, addSignalOptions, type AuditFlags, auditIfAsked, type SignalFlags, signalSettingsFrom } from './shared-flags.js';
 
-interface DevicesFlags {
+interface DevicesFlags extends SignalFlags, AuditFlags {
   url: string;
   count?: number;
   rate?: number;
@@ -31,7 +33,7 @@ export function formatSecondLine(l: SecondLine): string {
 }
 
 export function registerDevicesCommand(program: Command): void {
-  program
+  const command = program
     .command('devices')
     .description('connect N MQTT devices and publish telemetry at a rate or as fast as acks allow')
     .option('--url <url>', 'broker URL', 'mqtt://127.0.0.1:1883')
@@ -48,7 +50,9 @@ export function registerDevicesCommand(program: Command): void {
     .option('--workers <n>', 'worker threads (default: min(2, cores))', integerIn(1, 256))
     .option('--source-addresses <n>', 'spread connections over 127.0.0.1..127.0.0.<n> (each gives ~28k local ports)', integerIn(1, 254))
     .option('--reconnect-ms <ms>', 'reconnect dropped devices after this delay (0 = leave them down)', integerIn(0), 0)
-    .option('--report <file>', 'write the full report (per second, per device) to this JSON file')
+    .option('--report <file>', 'write the full report (per second, per device) to this JSON file');
+  addSignalOptions(command);
+  addAuditOptions(command)
     .addHelpText(
       'after',
       `
@@ -64,9 +68,20 @@ Examples:
   outpost-gateway devices add pump-1 pump-2 pump-3 --json > creds.json
   outpost-sim devices --credentials creds.json --rate 10 --messages 1000 --report run.json
   # 60k connections over 4 loopback source addresses, 500 new connections per second
-  outpost-sim devices --count 60000 --rate 0.1 --connect-rate 500 --source-addresses 4 --duration 300`,
+  outpost-sim devices --count 60000 --rate 0.1 --connect-rate 500 --source-addresses 4 --duration 300
+  # realistic readings with labelled anomalies (training data for models), the daily cycle 60x faster
+  outpost-sim devices --credentials creds.json --rate 2 --duration 120 --profile mixed --anomaly-rate 0.01 \
+    --seed 42 --time-scale 60 --labels labels.jsonl
+  # then check that every acked reading is stored (exit 1 if anything acked is missing)
+  outpost-sim devices --credentials creds.json --rate 10 --duration 30 \
+    --gateway-api http://127.0.0.1:8080 --api-token "$(cat .outpost/gateway/api-token)"
+
+Exit codes: 0 ok, 1 failure or acked readings missing from the gateway, 2 bad options.`,
     )
     .action(async (flags: DevicesFlags) => {
+      const fail = (message: string): never => command.error(`error: ${message}`, { exitCode: 2 });
+      const signals = signalSettingsFrom(flags, fail);
+      const labels = flags.labels ? await LabelsFile.open(flags.labels) : undefined;
       const credentials = flags.credentials ? await readCredentialsFile(flags.credentials) : undefined;
       const durationS = flags.duration ?? (flags.messages === undefined ? DEFAULT_DURATION_S : undefined);
       const abort = new AbortController();
@@ -91,10 +106,20 @@ Examples:
         reconnectPeriodMs: flags.reconnectMs,
         onSecond: (line) => process.stderr.write(`${formatSecondLine(line)}\n`),
         signal: abort.signal,
+        signals,
+        onLabels: labels ? (batch) => labels.write(batch) : undefined,
       };
-      const report = await runDeviceLoad(options);
-      if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
-      const { devices: _devices, seconds: _seconds, ...summary } = report;
+      let report;
+      try {
+        report = await runDeviceLoad(options);
+      } finally {
+        await labels?.close();
+      }
+      const lossAudit = await auditIfAsked(flags, report.devices, fail);
+      const full = { ...report, labels: labels ? { file: labels.path, written: labels.written } : null, lossAudit: lossAudit ?? null };
+      if (flags.report) await writeFile(flags.report, `${JSON.stringify(full, null, 2)}\n`);
+      const { devices: _devices, seconds: _seconds, ...summary } = full;
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      if (lossAudit && !lossAudit.ok) process.exitCode = 1;
     });
 }

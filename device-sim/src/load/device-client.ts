@@ -1,7 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { MqttClient } from 'mqtt';
 import { deviceTopics } from '@outpost/protocols';
+import type { AnomalyLabel } from '../signals/anomalies.js';
+import { profileForDevice } from '../signals/profiles.js';
+import { SignalGenerator } from '../signals/signal-generator.js';
 import { openMqttClient } from './open-mqtt-client.js';
+import { addSeq, type SeqRanges } from './seq-ranges.js';
 import { telemetryPayload } from './telemetry-payload.js';
 import type { WorkerCounters } from './worker-counters.js';
 import type { DeviceResult, DeviceSpec, WorkerSettings } from './worker-protocol.js';
@@ -20,6 +24,9 @@ export type DeviceState = 'waiting' | 'connecting' | 'connected' | 'failed' | 'c
 /** The worker's view of a device's lifecycle, so it can keep gauges and notice when all are done. */
 export interface DeviceEvents {
   onSettled(device: DeviceClient): void;
+  onLabels(labels: AnomalyLabel[]): void;
+  /** A device dropped by `drop()` has its CONNACK again. */
+  onBack(device: DeviceClient, dropId: number): void;
 }
 
 /** Fastest rate tick; above 100 msg/s a device publishes the messages due in each tick as a burst. */
@@ -40,6 +47,12 @@ export class DeviceClient {
   private rateIssued = 0;
   private pumpScheduled = false;
   private drained: (() => void) | undefined;
+  private readonly ackedRanges: SeqRanges = [];
+  /** Set by a drop until the device is connected again. */
+  private dropId: number | undefined;
+  /** Added to the device's clock when it stamps `ts` (clock-skew faults). */
+  clockSkewMs = 0;
+  readonly signal: SignalGenerator | undefined;
   /** True once the device has nothing more to do: its count is sent and acked, or it cannot connect. */
   settled = false;
 
@@ -50,6 +63,38 @@ export class DeviceClient {
     private readonly events: DeviceEvents,
   ) {
     this.topic = deviceTopics.telemetry(spec.id);
+    const sig = settings.signal;
+    if (sig) {
+      this.signal = new SignalGenerator({
+        seed: sig.seed,
+        deviceId: spec.id,
+        profile: profileForDevice(sig.profile, spec.index),
+        anomalyRate: sig.anomalyRate,
+        anomalyTypes: sig.anomalyTypes,
+        timeScale: sig.timeScale,
+      });
+    }
+  }
+
+  get index(): number {
+    return this.spec.index;
+  }
+
+  get droppedBy(): number | undefined {
+    return this.dropId;
+  }
+
+  /**
+   * Destroy the socket without DISCONNECT, as a network failure would, and reconnect after `holdMs`
+   * (retrying every `holdMs`, at least 100 ms, until a CONNACK). Returns false if the device was not connected.
+   */
+  drop(id: number, holdMs: number): boolean {
+    const client = this.client;
+    if (this.state !== 'connected' || !client) return false;
+    this.dropId = id;
+    client.options.reconnectPeriod = Math.max(100, holdMs);
+    client.stream?.destroy();
+    return true;
   }
 
   connect(): void {
@@ -75,23 +120,37 @@ export class DeviceClient {
   private onConnect(): void {
     if (this.state === 'closing' || this.state === 'closed') return;
     this.state = 'connected';
+    if (this.dropId !== undefined && this.client) {
+      const id = this.dropId;
+      this.dropId = undefined;
+      this.client.options.reconnectPeriod = this.settings.reconnectPeriodMs;
+      this.events.onBack(this, id);
+    }
     if (!this.everConnected) this.counters.firstConnects++;
     this.everConnected = true;
     this.counters.connected++;
     if (this.settings.ratePerDevice === undefined) this.pump();
     else if (!this.rateTimer) {
       // A random phase over one period keeps devices that connected together from publishing in lockstep.
+      // The phase is fixed when drawn, not when the timer fires: a stalled event loop must not align devices.
+      const phaseMs = Math.random() * (1000 / this.settings.ratePerDevice);
+      this.rateStartMs = performance.now() + phaseMs;
       this.rateTimer = setTimeout(() => {
-        this.rateStartMs = performance.now();
-        // One tick per message period, so 100k slow devices cost 100k timer callbacks per period, not per 10 ms.
-        this.rateTimer = setInterval(() => this.rateTick(), Math.max(MIN_RATE_TICK_MS, 1000 / (this.settings.ratePerDevice ?? 1)));
         this.rateTick();
-      }, Math.random() * (1000 / this.settings.ratePerDevice));
+        this.scheduleRateTick();
+      }, phaseMs);
     }
   }
 
   private onClose(): void {
     const wasConnected = this.state === 'connected';
+    if (wasConnected && this.dropId !== undefined) {
+      // Our own drop: not an error, and the device must come back even with reconnects off.
+      this.counters.connected--;
+      this.state = 'connecting';
+      return;
+    }
+    if (this.state === 'connecting' && this.dropId !== undefined) return;
     if (wasConnected) {
       this.counters.connected--;
       this.state = 'connecting';
@@ -117,6 +176,23 @@ export class DeviceClient {
     while (this.state === 'connected' && this.inflight < this.settings.inflightWindow && this.messagesLeft()) this.publishOne();
   }
 
+  /**
+   * One tick per message period, so 100k slow devices cost 100k timer callbacks per period, not per 10 ms.
+   * Each tick is aimed at the device's own phase (rateStartMs + k periods) rather than re-armed from when it ran,
+   * as setInterval does: after an event-loop stall the overdue devices fire together once, then spread out
+   * again instead of publishing in lockstep for the rest of the run.
+   */
+  private scheduleRateTick(): void {
+    if (this.settled || this.state === 'closing' || this.state === 'closed') return;
+    const periodMs = Math.max(MIN_RATE_TICK_MS, 1000 / (this.settings.ratePerDevice ?? 1));
+    const now = performance.now();
+    const nextAt = this.rateStartMs + (Math.floor((now - this.rateStartMs) / periodMs) + 1) * periodMs;
+    this.rateTimer = setTimeout(() => {
+      this.rateTick();
+      this.scheduleRateTick();
+    }, nextAt - now);
+  }
+
   private rateTick(): void {
     if (this.state !== 'connected') return;
     // Count what is due by elapsed time, so timer drift does not lower the rate; half a period of slack
@@ -133,8 +209,17 @@ export class DeviceClient {
   private publishOne(): void {
     const client = this.client;
     if (!client) return;
+    const ts = Date.now() + this.clockSkewMs;
+    let metrics: Record<string, number> | undefined;
+    if (this.signal) {
+      const sample = this.signal.next(ts);
+      if (sample.labels.length > 0) this.events.onLabels(sample.labels);
+      // Every metric dropped out: the device sends nothing this time, and spends no seq on it.
+      if (sample.metrics === null) return;
+      metrics = sample.metrics;
+    }
     const seq = this.nextSeq++;
-    const payload = telemetryPayload(seq, Date.now(), this.settings.encoding);
+    const payload = telemetryPayload(seq, ts, this.settings.encoding, metrics);
     const qos = this.settings.qos;
     this.inflight++;
     this.counters.sent++;
@@ -146,6 +231,7 @@ export class DeviceClient {
       } else if (qos === 1) {
         this.acked++;
         if (seq > this.highestAckedSeq) this.highestAckedSeq = seq;
+        addSeq(this.ackedRanges, seq);
         this.counters.recordAck((performance.now() - t0) * 1000);
       }
       this.afterCompletion();
@@ -205,10 +291,12 @@ export class DeviceClient {
     });
     if (wasConnected) this.counters.connected--;
     this.state = 'closed';
+    const last = this.signal?.finish() ?? [];
+    if (last.length > 0) this.events.onLabels(last);
     return unacked;
   }
 
   result(): DeviceResult {
-    return { id: this.spec.id, sent: this.nextSeq, acked: this.acked, highestSentSeq: this.nextSeq - 1, highestAckedSeq: this.highestAckedSeq };
+    return { id: this.spec.id, sent: this.nextSeq, acked: this.acked, highestSentSeq: this.nextSeq - 1, highestAckedSeq: this.highestAckedSeq, ackedRanges: this.ackedRanges };
   }
 }

@@ -1,11 +1,21 @@
-/** Worker-thread entry: runs its share of the devices and answers the main thread's snapshot and stop requests. */
+/** Worker-thread entry: runs its share of the devices and answers the main thread's snapshot, command and stop requests. */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { AnomalyLabel } from '../signals/anomalies.js';
 import { DeviceClient } from './device-client.js';
 import { WorkerCounters } from './worker-counters.js';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import type { FromWorker, LoadCommand, ToWorker, WorkerInit } from './worker-protocol.js';
 
 const RAMP_BATCH = 500;
 const RAMP_MAX_SLEEP_MS = 50;
+/** Labels are sent to the main thread in batches of this many, and with every snapshot. */
+const LABEL_BATCH = 200;
+
+interface Drop {
+  dropped: number;
+  down: Set<DeviceClient>;
+  lastBackAtMs: number | null;
+  answered: boolean;
+}
 
 function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void {
   const counters = new WorkerCounters();
@@ -13,6 +23,18 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
   let settled = 0;
   let stopping = false;
   let rampTimer: NodeJS.Timeout | undefined;
+  let labels: AnomalyLabel[] = [];
+  const drops = new Map<number, Drop>();
+  const flushLabels = () => {
+    if (labels.length === 0) return;
+    post({ type: 'labels', labels });
+    labels = [];
+  };
+  const answerDrop = (id: number, drop: Drop) => {
+    if (drop.answered) return;
+    drop.answered = true;
+    post({ type: 'recovered', id, dropped: drop.dropped, lastBackAtMs: drop.down.size === 0 ? drop.lastBackAtMs : null, stillDown: drop.down.size });
+  };
 
   const devices = init.devices.map(
     (spec) =>
@@ -21,20 +43,67 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
           settled++;
           if (settled === devices.length && !stopping) post({ type: 'idle' });
         },
+        onLabels: (batch) => {
+          labels.push(...batch);
+          if (labels.length >= LABEL_BATCH) flushLabels();
+        },
+        onBack: (device, id) => {
+          const drop = drops.get(id);
+          if (!drop) return;
+          drop.down.delete(device);
+          drop.lastBackAtMs = Date.now();
+          if (drop.down.size === 0) answerDrop(id, drop);
+        },
       }),
   );
 
-  const rate = init.settings.connectRatePerSec;
-  let startAtMs = 0;
-  const dueAt = (i: number) => (rate > 0 ? startAtMs + ((init.devices[i]?.index ?? 0) * 1000) / rate : startAtMs);
+  // Connects happen on schedules shared with the other workers (by run index), in batches so a large ramp
+  // step still lets I/O run. Schedules are queued in the order the commands arrive.
+  const queue: { device: DeviceClient; dueAtMs: number }[] = [];
   let next = 0;
-  // Connect on a schedule shared with the other workers, in batches so a large ramp step still lets I/O run.
   const rampStep = () => {
+    rampTimer = undefined;
     const now = Date.now();
-    for (let n = 0; n < RAMP_BATCH && next < devices.length && dueAt(next) <= now && !stopping; n++) devices[next++]?.connect();
-    if (stopping || next >= devices.length) return;
-    const wait = dueAt(next) - Date.now();
-    rampTimer = wait <= 0 ? setTimeout(rampStep, 0) : setTimeout(rampStep, Math.min(wait, RAMP_MAX_SLEEP_MS));
+    for (let n = 0; n < RAMP_BATCH && next < queue.length && queue[next]!.dueAtMs <= now && !stopping; n++) queue[next++]!.device.connect();
+    if (stopping || next >= queue.length) return;
+    const wait = queue[next]!.dueAtMs - Date.now();
+    rampTimer = setTimeout(rampStep, wait <= 0 ? 0 : Math.min(wait, RAMP_MAX_SLEEP_MS));
+  };
+  const inRange = (c: { from: number; to: number }) => devices.filter((d) => d.index >= c.from && d.index < c.to);
+
+  const run = (c: LoadCommand) => {
+    if (c.type === 'connect') {
+      for (const device of inRange(c)) {
+        if (device.state !== 'waiting') continue;
+        queue.push({ device, dueAtMs: c.ratePerSec > 0 ? c.startAtMs + ((device.index - c.from) * 1000) / c.ratePerSec : c.startAtMs });
+      }
+      if (rampTimer === undefined) rampTimer = setTimeout(rampStep, Math.max(0, c.startAtMs - Date.now()));
+    } else if (c.type === 'drop') {
+      const drop: Drop = { dropped: 0, down: new Set(), lastBackAtMs: null, answered: false };
+      drops.set(c.id, drop);
+      for (const device of inRange(c)) {
+        if (device.drop(c.id, c.holdMs)) {
+          drop.dropped++;
+          drop.down.add(device);
+        }
+      }
+      if (drop.down.size === 0) answerDrop(c.id, drop);
+    } else if (c.type === 'skew') {
+      for (const device of inRange(c)) device.clockSkewMs = c.offsetMs;
+    } else if (c.type === 'anomalies') {
+      for (const device of inRange(c)) {
+        if (!device.signal) continue;
+        device.signal.anomalyRate = c.rate;
+        if (c.types) device.signal.anomalyTypes = c.types;
+      }
+    } else {
+      for (const device of inRange(c)) {
+        const battery = device.signal?.battery;
+        if (!battery) continue;
+        battery.drainMultiplier = c.drainMultiplier;
+        battery.charging = c.charging ?? undefined;
+      }
+    }
   };
 
   const gauges = () => {
@@ -51,10 +120,12 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
     if (stopping) return;
     stopping = true;
     clearTimeout(rampTimer);
+    for (const [id, drop] of drops) answerDrop(id, drop);
     const gaugesAtStop = gauges();
     // One last snapshot before closing, so the main thread sees the connected gauge of a run shorter than a second.
     post({ type: 'snapshot', stats: counters.take(gaugesAtStop) });
     const unacked = await Promise.all(devices.map((d) => d.close()));
+    flushLabels();
     post({
       type: 'done',
       stats: counters.take(gaugesAtStop),
@@ -67,10 +138,12 @@ function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit): void
 
   port.on('message', (message: ToWorker) => {
     if (message.type === 'start' && !stopping) {
-      startAtMs = message.startAtMs;
-      rampTimer = setTimeout(rampStep, Math.max(0, startAtMs - Date.now()));
-    } else if (message.type === 'snapshot' && !stopping) post({ type: 'snapshot', stats: counters.take(gauges()) });
-    else if (message.type === 'stop') void stop();
+      if (message.connect) run({ type: 'connect', from: 0, to: Number.MAX_SAFE_INTEGER, ratePerSec: init.settings.connectRatePerSec, startAtMs: message.startAtMs });
+    } else if (message.type === 'command' && !stopping) run(message.command);
+    else if (message.type === 'snapshot' && !stopping) {
+      flushLabels();
+      post({ type: 'snapshot', stats: counters.take(gauges()) });
+    } else if (message.type === 'stop') void stop();
   });
   post({ type: 'ready' });
 }

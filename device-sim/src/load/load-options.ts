@@ -1,6 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { isValidDeviceId } from '@outpost/protocols';
 import { SimError } from '../errors.js';
+import { ANOMALY_TYPES, type AnomalyLabel } from '../signals/anomalies.js';
+import { PROFILE_NAMES } from '../signals/profiles.js';
+import type { LoadControl } from './load-control.js';
+import type { SignalSettings } from './worker-protocol.js';
 
 export interface DeviceCredential {
   id: string;
@@ -54,10 +58,18 @@ export interface DeviceLoadOptions {
   timeLimitMs?: number;
   onSecond?: (line: SecondLine) => void;
   signal?: AbortSignal;
+  /** Readings from seeded signal profiles with labelled anomalies instead of the fixed test wave. */
+  signals?: SignalSettings;
+  /** Anomaly labels as they complete (in batches, at least once a second). */
+  onLabels?: (labels: AnomalyLabel[]) => void;
+  /** Steer the run while it runs (scenarios). */
+  control?: LoadControl;
+  /** false: nobody connects until `control.connect()` (default true: all devices on the connect ramp). */
+  connectOnStart?: boolean;
 }
 
-export type ResolvedLoadOptions = Required<Omit<DeviceLoadOptions, 'credentials' | 'ratePerDevice' | 'durationMs' | 'messagesPerDevice' | 'onSecond' | 'signal'>> &
-  Pick<DeviceLoadOptions, 'credentials' | 'ratePerDevice' | 'durationMs' | 'messagesPerDevice' | 'onSecond' | 'signal'>;
+type OptionalKeys = 'credentials' | 'ratePerDevice' | 'durationMs' | 'messagesPerDevice' | 'onSecond' | 'signal' | 'signals' | 'onLabels' | 'control';
+export type ResolvedLoadOptions = Required<Omit<DeviceLoadOptions, OptionalKeys>> & Pick<DeviceLoadOptions, OptionalKeys>;
 
 const SUPPORTED_PROTOCOLS = new Set(['mqtt:', 'tcp:', 'mqtts:', 'ssl:', 'ws:', 'wss:']);
 
@@ -109,6 +121,13 @@ export function resolveLoadOptions(input: DeviceLoadOptions): ResolvedLoadOption
   const connectRatePerSec = input.connectRatePerSec ?? 1000;
   if (!(connectRatePerSec >= 0 && Number.isFinite(connectRatePerSec))) bad('connectRatePerSec', input.connectRatePerSec, 'a number >= 0 (0 = all at once)');
   const workers = positiveInt('workers', input.workers, Math.min(2, availableParallelism(), count));
+  const signals = input.signals;
+  if (signals) {
+    if (signals.profile !== 'mixed' && !(PROFILE_NAMES as readonly string[]).includes(signals.profile)) bad('signals.profile', signals.profile, `one of ${PROFILE_NAMES.join(', ')}, mixed`);
+    if (!(signals.anomalyRate >= 0 && signals.anomalyRate <= 1)) bad('signals.anomalyRate', signals.anomalyRate, 'a probability per reading from 0 to 1');
+    if (!(signals.timeScale > 0 && Number.isFinite(signals.timeScale))) bad('signals.timeScale', signals.timeScale, 'a positive number');
+    for (const t of signals.anomalyTypes ?? []) if (!(ANOMALY_TYPES as readonly string[]).includes(t)) bad('signals.anomalyTypes', t, `one of ${ANOMALY_TYPES.join(', ')}`);
+  }
   return {
     url: input.url,
     credentials,
@@ -131,6 +150,10 @@ export function resolveLoadOptions(input: DeviceLoadOptions): ResolvedLoadOption
     timeLimitMs: positiveInt('timeLimitMs', input.timeLimitMs, 600_000),
     onSecond: input.onSecond,
     signal: input.signal,
+    signals,
+    onLabels: input.onLabels,
+    control: input.control,
+    connectOnStart: input.connectOnStart ?? true,
   };
 }
 

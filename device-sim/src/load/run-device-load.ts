@@ -47,8 +47,8 @@ function partition(o: ResolvedLoadOptions): DeviceSpec[][] {
 
 function settingsOf(o: ResolvedLoadOptions): WorkerSettings {
   const { url, qos, encoding, ratePerDevice, inflightWindow, messagesPerDevice, connectRatePerSec } = o;
-  const { keepaliveSec, connectTimeoutMs, reconnectPeriodMs, drainTimeoutMs, closeTimeoutMs } = o;
-  return { url, qos, encoding, ratePerDevice, inflightWindow, messagesPerDevice, connectRatePerSec, keepaliveSec, connectTimeoutMs, reconnectPeriodMs, drainTimeoutMs, closeTimeoutMs };
+  const { keepaliveSec, connectTimeoutMs, reconnectPeriodMs, drainTimeoutMs, closeTimeoutMs, signals } = o;
+  return { url, qos, encoding, ratePerDevice, inflightWindow, messagesPerDevice, connectRatePerSec, keepaliveSec, connectTimeoutMs, reconnectPeriodMs, drainTimeoutMs, closeTimeoutMs, signal: signals };
 }
 
 /**
@@ -94,7 +94,9 @@ export async function runDeviceLoad(input: DeviceLoadOptions): Promise<LoadRepor
       else if (m.type === 'snapshot') {
         stats.add(w, m.stats);
         if (--snapshotsAwaited === 0) snapshotsArrived();
-      } else if (m.type === 'idle') {
+      } else if (m.type === 'labels') o.onLabels?.(m.labels);
+      else if (m.type === 'recovered') o.control?.recovered(m.id, m);
+      else if (m.type === 'idle') {
         handle.idle = true;
         if (handles.every((h) => h.idle)) requestStop('every device finished');
       } else if (m.type === 'done') {
@@ -134,7 +136,8 @@ export async function runDeviceLoad(input: DeviceLoadOptions): Promise<LoadRepor
 
   const startedAt = new Date();
   const runStart = performance.now();
-  handles.forEach((h) => post(h, { type: 'start', startAtMs: Date.now() + START_DELAY_MS }));
+  handles.forEach((h) => post(h, { type: 'start', startAtMs: Date.now() + START_DELAY_MS, connect: o.connectOnStart }));
+  o.control?.attach((command) => handles.forEach((h) => post(h, { type: 'command', command })), handles.length);
   const limitMs = o.durationMs ?? o.timeLimitMs;
   const limit = delay(limitMs + START_DELAY_MS);
   void limit.promise.then(() => requestStop(o.durationMs === undefined ? 'time limit' : 'duration'));
@@ -169,6 +172,7 @@ export async function runDeviceLoad(input: DeviceLoadOptions): Promise<LoadRepor
       await h.worker.terminate();
     }
   }
+  o.control?.detach();
   // The last line also holds the drain after the stop, so its rate is over the time until the workers reported.
   const lastLine = stats.closeSecond(performance.now() - lastTickAt, true);
   o.onSecond?.(lastLine);
@@ -192,6 +196,7 @@ export async function runDeviceLoad(input: DeviceLoadOptions): Promise<LoadRepor
       connectRatePerSec: o.connectRatePerSec,
       workers: o.workers,
       sourceAddresses: o.localAddresses.length || 1,
+      signals: o.signals ?? null,
       stopReason,
     },
     devices: results.flat(),

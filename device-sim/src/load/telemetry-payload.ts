@@ -9,16 +9,16 @@ function encodeDirect(message: object, encoding: Encoding): Buffer {
 
 /**
  * One telemetry reading carrying the device's `seq` and send time. The values are a cheap deterministic
- * wave; realistic signal profiles belong to the signal generators.
+ * wave unless the device has a signal generator (`metrics`).
  *
  * Validating every reading costs about as much as the rest of a publish, which would lower the generator's
  * ceiling, and this shape never changes. So the first reading of each encoding goes through the shared
  * codec (`encodeMessage`, schema-checked) and is compared with the direct encoding; only when they are
  * byte-identical do later readings skip validation, so a codec change can never make us send something else.
  */
-export function telemetryPayload(seq: number, tsMs: number, encoding: Encoding): Buffer {
+export function telemetryPayload(seq: number, tsMs: number, encoding: Encoding, metrics?: Record<string, number>): Buffer {
   const phase = (seq % 360) * (Math.PI / 180);
-  const message = { v: 1 as const, ts: tsMs, seq, metrics: { temperature: Math.round((21 + 3 * Math.sin(phase)) * 100) / 100, humidity: 45 } };
+  const message = { v: 1 as const, ts: tsMs, seq, metrics: metrics ?? { temperature: Math.round((21 + 3 * Math.sin(phase)) * 100) / 100, humidity: 45 } };
   const direct = directEncodingMatches.get(encoding);
   if (direct === true) return encodeDirect(message, encoding);
   const checked = encodeMessage('telemetry', message, encoding);

@@ -1,4 +1,16 @@
 /** Messages between `runDeviceLoad` (main thread) and its load workers. Plain data: they cross `postMessage`. */
+import type { AnomalyLabel, AnomalyType } from '../signals/anomalies.js';
+import type { ProfileChoice } from '../signals/profiles.js';
+import type { SeqRanges } from './seq-ranges.js';
+
+/** Realistic readings instead of the fixed test wave: each device gets a seeded signal generator. */
+export interface SignalSettings {
+  seed: number | string;
+  profile: ProfileChoice;
+  anomalyRate: number;
+  anomalyTypes?: AnomalyType[];
+  timeScale: number;
+}
 
 export interface DeviceSpec {
   /** Position in the whole run; fixes the connect time on the ramp and the source address. */
@@ -21,6 +33,7 @@ export interface WorkerSettings {
   reconnectPeriodMs: number;
   drainTimeoutMs: number;
   closeTimeoutMs: number;
+  signal?: SignalSettings;
 }
 
 export interface WorkerInit {
@@ -56,11 +69,27 @@ export interface DeviceResult {
   highestSentSeq: number;
   /** Highest seq whose PUBACK arrived (QoS 1), -1 if none. */
   highestAckedSeq: number;
+  /** Every seq whose PUBACK arrived, as inclusive ranges (QoS 1): what the loss audit checks against the store. */
+  ackedRanges: SeqRanges;
 }
+
+/**
+ * Commands to the devices of one run while it runs, each over the devices with run index in [from, to).
+ * connect: put them on a connect ramp; drop: destroy their sockets at once and reconnect after `holdMs`
+ * (a reconnect storm); skew: stamp `ts` off by `offsetMs`; anomalies: change the injection rate;
+ * battery: scale the battery drain and force charging on or off (`null` = follow the solar window).
+ */
+export type LoadCommand =
+  | { type: 'connect'; from: number; to: number; ratePerSec: number; startAtMs: number }
+  | { type: 'drop'; id: number; from: number; to: number; holdMs: number }
+  | { type: 'skew'; from: number; to: number; offsetMs: number }
+  | { type: 'anomalies'; from: number; to: number; rate: number; types?: AnomalyType[] }
+  | { type: 'battery'; from: number; to: number; drainMultiplier: number; charging: boolean | null };
 
 export type ToWorker =
   /** `startAtMs`: epoch ms at which device index 0 connects; shared by all workers so the ramp is global. */
-  | { type: 'start'; startAtMs: number }
+  | { type: 'start'; startAtMs: number; connect: boolean }
+  | { type: 'command'; command: LoadCommand }
   | { type: 'snapshot' }
   | { type: 'stop' };
 
@@ -69,4 +98,7 @@ export type FromWorker =
   | { type: 'snapshot'; stats: IntervalStats }
   /** Every device has finished its message count (or failed): the run may stop early. */
   | { type: 'idle' }
+  | { type: 'labels'; labels: AnomalyLabel[] }
+  /** Answer to a drop: how many of this worker's devices dropped, and when the last of them was back (null: not all back by the stop). */
+  | { type: 'recovered'; id: number; dropped: number; lastBackAtMs: number | null; stillDown: number }
   | { type: 'done'; stats: IntervalStats; devices: DeviceResult[]; unackedAtClose: number; errorSamples: string[] };
