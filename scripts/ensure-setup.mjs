@@ -59,6 +59,13 @@ if (wantTest) {
   const needed = [];
   if (!existsSync('/usr/sbin/mosquitto')) needed.push('mosquitto');
   if (!existsSync('/usr/bin/mosquitto_pub')) needed.push('mosquitto-clients');
+  // libfaketime: the clock-skew tests boot a gateway with its wall clock in 1970 or 2038.
+  if (!existsSync('/usr/bin/faketime')) needed.push('faketime');
+  // Debian's chromium: the technician UI's browser tests drive it headless through playwright-core.
+  if (!existsSync('/usr/bin/chromium')) needed.push('chromium');
   if (needed.length > 0) aptInstall(needed);
-  else step('mosquitto and its clients present');
+  else step('mosquitto, its clients, faketime and chromium present');
 }
+
+// The technician UI's bundle (gateway/ui/build): built when missing or older than its sources.
+run(process.execPath, [join(root, 'gateway', 'scripts', 'build-ui.mjs'), '--if-stale']);

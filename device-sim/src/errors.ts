@@ -12,6 +12,7 @@ export const SIM_ERRORS = {
   SIM_ERR_MOSQUITTO_START: { retryable: true, summary: 'mosquitto did not start' },
   SIM_ERR_GATEWAY_PROVISION: { retryable: true, summary: 'the gateway CLI did not provision the devices' },
   SIM_ERR_GATEWAY_START: { retryable: true, summary: 'the gateway did not become ready' },
+  SIM_ERR_HUB_START: { retryable: true, summary: 'the hub did not become ready, or its CLI failed' },
   SIM_ERR_AUDIT: { retryable: true, summary: "the gateway's audit API could not be read" },
   SIM_ERR_SCENARIO: { retryable: false, summary: 'the scenario file cannot be read or is not a valid scenario' },
   SIM_ERR_PROXY: { retryable: true, summary: 'the fault proxy could not listen' },

@@ -11,6 +11,9 @@ import { DeviceRegistry } from './store/device-registry.js';
 import { createReadingsQuery } from './store/readings-query.js';
 import { loadOrCreateSecretFile } from './store/secret-files.js';
 import { StoreWriter } from './store/store-writer.js';
+import { type Sync, createSync } from './sync/create-sync.js';
+import { type Ui, createUi } from './ui/create-ui.js';
+import { type LogRing, createLogRing, teeToLogRing } from './ui/log-ring.js';
 
 export interface GatewayAddresses {
   mqttPort: number;
@@ -23,11 +26,14 @@ export interface CreateGatewayOptions {
   logger?: Logger;
   /** Called if the store writer dies; the process should exit so its supervisor restarts it. */
   onFatal?: (err: Error) => void;
+  /** Recent log lines for the UI's diagnostics page; give it with your own `logger` to tee that logger into it. */
+  logRing?: LogRing;
 }
 
 /** Wire a gateway from its configuration: store, broker, ingest and HTTP API. `start()` opens the sockets. */
 export async function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}) {
-  const logger = options.logger ?? createRootLogger(config.log.level);
+  const logRing = options.logRing ?? createLogRing();
+  const logger = options.logger ?? createRootLogger(config.log.level, teeToLogRing(logRing));
   mkdirSync(config.dataDir, { recursive: true });
   const file = storeFile(config.dataDir);
   const db = openDatabase(file, { synchronous: config.store.synchronous });
@@ -38,6 +44,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const internal = loadOrCreateSecretFile(config.dataDir, 'internal-secret');
 
   const metrics = createGatewayMetrics();
+  let sync: Sync | null = null;
+  let ui: Ui | null = null;
   const events = createGatewayEvents(logger, metrics);
   const writer = await StoreWriter.start(
     {
@@ -47,12 +55,17 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
       maxAgeMs: config.store.maxAgeDays * 86_400_000,
       retentionIntervalMs: config.store.retentionIntervalMs,
       deadLetterMaxRows: config.ingest.deadLetterMaxRows,
+      syncRawReadings: config.sync.rawReadings,
       batchMaxRows: config.ingest.batchMaxRows,
       batchMaxDelayMs: config.ingest.batchMaxDelayMs,
       maxQueuedRows: config.ingest.maxQueuedRows,
     },
     {
-      onCommit: (rows, commitMs) => events.batchCommitted(rows.length, commitMs),
+      onCommit: (rows, commitMs, outboxAdded) => {
+        events.batchCommitted(rows.length, commitMs);
+        sync?.onCommit(rows, outboxAdded);
+        ui?.onCommit(rows);
+      },
       onPaused: () => events.producerPaused(),
       onFatal: (err) => {
         logger.fatal({ err }, 'store writer failed');
@@ -62,11 +75,14 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   );
 
   let ingest: Ingest | null = null;
-  const broker = await createBroker({ config, registry, events, metrics, logger, internalSecret: internal.value, ingest: () => ingest! });
+  const broker = await createBroker({ config, registry, events, metrics, logger, internalSecret: internal.value, ingest: () => ingest!, localIntake: () => sync?.localIntake ?? null });
   ingest = createIngest(
     { maxPayloadBytes: config.limits.maxPayloadBytes, deadLetterPayloadBytes: config.ingest.deadLetterPayloadBytes },
     { writer, events, metrics, sendToDevice: broker.sendToDevice },
   );
+
+  sync = createSync({ config, db, writer, broker: broker.broker, events, metrics, logger });
+  ui = await createUi({ config, db, logger, metrics, broker: broker.broker, logRing });
 
   let listening = false;
   const http = createHttp({
@@ -81,6 +97,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     isConnected: broker.isConnected,
     connectedDevices: broker.connectedDevices,
     revoked: broker.revoked,
+    syncStatus: () => sync!.status(),
+    ui: ui.parts,
   });
 
   return {
@@ -88,16 +106,21 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     logger,
     registry,
     writer,
+    sync,
     /** The API token, and whether it was generated just now (then show it once). */
     apiToken,
     internalSecret: internal.value,
+    /** The technician UI; `ui.adminPassword` is set when the first admin's password was generated now (show it once). */
+    ui,
     async start(): Promise<GatewayAddresses> {
+      sync!.start();
       const mqtt = await broker.listen();
       await http.listen({ port: config.http.port, host: config.http.host });
       const address = http.server.address();
       const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
       listening = true;
       const addresses = { mqttPort: mqtt.mqttPort, wsPort: mqtt.wsPort, tlsPort: mqtt.tlsPort, httpPort };
+      ui!.setMqttPorts(addresses);
       logger.info({ event: 'ready', ...addresses, dataDir: config.dataDir }, 'gateway ready');
       return addresses;
     },
@@ -105,7 +128,10 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     async close(): Promise<void> {
       listening = false;
       await http.close();
+      await sync!.stop();
       await broker.close();
+      await writer.flush();
+      sync!.flushSummaries();
       await writer.close();
       db.close();
       logger.info({ event: 'stopped' }, 'gateway stopped');

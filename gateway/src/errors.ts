@@ -19,6 +19,12 @@ export const GATEWAY_ERRORS = {
   GW_ERR_RATE_LIMITED: { retryable: true, text: 'rate limit exceeded' },
   GW_ERR_LISTEN: { retryable: false, text: 'could not open a listening socket' },
   GW_ERR_TLS: { retryable: false, text: 'TLS certificate or key could not be loaded' },
+  GW_ERR_LOGIN: { retryable: false, text: 'login failed' },
+  GW_ERR_ACCOUNT_LOCKED: { retryable: true, text: 'account locked' },
+  GW_ERR_FORBIDDEN: { retryable: false, text: 'not allowed for this role' },
+  GW_ERR_CSRF: { retryable: false, text: 'missing or invalid CSRF token' },
+  GW_ERR_USER_EXISTS: { retryable: false, text: 'a user with this name already exists' },
+  GW_ERR_NOT_FOUND: { retryable: false, text: 'not found' },
 } as const;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

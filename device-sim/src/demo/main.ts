@@ -1,55 +1,80 @@
-// `npm start`: the whole stack on embedded defaults. Today that is a gateway (durable ingest, HTTP API)
-// with simulated devices publishing to it; the hub and edge-runtime join as their issues land.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// `npm start`: the whole stack on embedded defaults — a hub (one process, SQLite), a gateway enrolled
+// with it (durable ingest, sync, HTTP API) and simulated devices publishing to the gateway.
+// edge-runtime joins when the inference issue lands.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type GatewayHandle, provisionGatewayDevices, startGateway } from '../bench/gateway-process.js';
 import { runDeviceLoad } from '../load/run-device-load.js';
+import { type HubHandle, createEnrollmentToken, startHub } from './hub-process.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DEVICES = Number(process.env.OUTPOST_DEMO_DEVICES ?? 20);
 const RATE_PER_DEVICE = Number(process.env.OUTPOST_DEMO_RATE ?? 1);
-const DATA_DIR = process.env.OUTPOST_DEMO_DATA_DIR ?? join(REPO_ROOT, '.outpost', 'demo', 'gateway');
+const DEMO_DIR = process.env.OUTPOST_DEMO_DATA_DIR ?? join(REPO_ROOT, '.outpost', 'demo');
+const GATEWAY_DIR = join(DEMO_DIR, 'gateway');
+const HUB_DIR = join(DEMO_DIR, 'hub');
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function main(): Promise<void> {
-  mkdirSync(DATA_DIR, { recursive: true });
-  say(`[demo] data directory: ${DATA_DIR}`);
+async function deviceCredentials(): Promise<{ id: string; secret: string }[]> {
+  const file = join(GATEWAY_DIR, 'demo-devices.json');
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { id: string; secret: string }[];
+    say(`[demo] reusing ${saved.length} provisioned devices`);
+    return saved;
+  }
+  say(`[demo] provisioning ${DEVICES} devices through the gateway CLI (secrets are slow-hashed; a few seconds)…`);
   const ids = Array.from({ length: DEVICES }, (_, i) => `demo-sensor-${String(i).padStart(3, '0')}`);
-  const credentialsFile = join(DATA_DIR, 'demo-devices.json');
-  let credentials;
-  try {
-    credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as { id: string; secret: string }[];
-    say(`[demo] reusing ${credentials.length} provisioned devices`);
-  } catch {
-    say(`[demo] provisioning ${DEVICES} devices through the gateway CLI (secrets are slow-hashed; a few seconds)…`);
-    credentials = await provisionGatewayDevices(ids, { dataDir: DATA_DIR });
-    writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+  const created = await provisionGatewayDevices(ids, { dataDir: GATEWAY_DIR });
+  writeFileSync(file, JSON.stringify(created), { mode: 0o600 });
+  return created;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(GATEWAY_DIR, { recursive: true });
+  mkdirSync(HUB_DIR, { recursive: true });
+  say(`[demo] data directory: ${DEMO_DIR}`);
+  const credentials = await deviceCredentials();
+
+  say('[demo] starting the hub…');
+  const hub: HubHandle = await startHub(HUB_DIR);
+  const enrolled = existsSync(join(GATEWAY_DIR, 'hub-credential'));
+  const syncEnv: Record<string, string> = { OUTPOST_GW_SYNC_HUB_URL: `127.0.0.1:${hub.grpcPort}` };
+  if (!enrolled) {
+    say('[demo] creating an enrollment token for the gateway…');
+    syncEnv.OUTPOST_GW_SYNC_ENROLLMENT_TOKEN = await createEnrollmentToken(HUB_DIR);
   }
 
   say('[demo] starting the gateway…');
-  const gateway: GatewayHandle = await startGateway({ dataDir: DATA_DIR });
-  const token = readFileSync(join(DATA_DIR, 'api-token'), 'utf8').trim();
-  const http = `http://127.0.0.1:${gateway.httpPort}`;
+  let gateway: GatewayHandle;
+  try {
+    gateway = await startGateway({ dataDir: GATEWAY_DIR, env: syncEnv });
+  } catch (err) {
+    await hub.stop();
+    throw err;
+  }
+  const gwToken = readFileSync(join(GATEWAY_DIR, 'api-token'), 'utf8').trim();
+  const hubToken = readFileSync(join(HUB_DIR, 'api-token'), 'utf8').trim();
+  const gwHttp = `http://127.0.0.1:${gateway.httpPort}`;
+  const hubHttp = `http://127.0.0.1:${hub.httpPort}`;
   say('');
   say('Outpost is running');
-  say(`  MQTT broker     ${gateway.url}   (devices: outpost/v1/d/<id>/telemetry, credentials in ${credentialsFile})`);
-  say(`  Gateway API     ${http}/api/v1/devices   (header: Authorization: Bearer ${token})`);
-  say(`  Health          ${http}/healthz`);
-  say(`  Metrics         ${http}/metrics`);
-  say(`  Try             curl -H 'Authorization: Bearer ${token}' ${http}/api/v1/devices/${credentials[0]!.id}/readings?limit=3`);
+  say(`  Gateway MQTT    ${gateway.url}   (devices publish to outpost/v1/d/<id>/telemetry; credentials in ${join(GATEWAY_DIR, 'demo-devices.json')})`);
+  say(`  Gateway UI/API  ${gwHttp}/   API token: ${gwToken}`);
+  say(`  Gateway sync    curl -H 'Authorization: Bearer ${gwToken}' ${gwHttp}/api/v1/sync`);
+  say(`  Hub API         ${hubHttp}/api/v1/gateways   API token: ${hubToken}`);
+  say(`  Hub gRPC        127.0.0.1:${hub.grpcPort}`);
+  say(`  Readings        curl -H 'Authorization: Bearer ${gwToken}' ${gwHttp}/api/v1/devices/${credentials[0]!.id}/readings?limit=3`);
   say(`  Simulating      ${credentials.length} devices × ${RATE_PER_DEVICE} reading/s, QoS 1.  Ctrl-C stops everything.`);
   say('');
 
   const abort = new AbortController();
-  let stopping = false;
   const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    say('\n[demo] stopping devices and gateway…');
+    if (abort.signal.aborted) return;
+    say('\n[demo] stopping devices, gateway and hub…');
     abort.abort();
   };
   process.on('SIGINT', stop);
@@ -73,6 +98,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await gateway.stop();
+    await hub.stop();
     say('[demo] stopped; data kept in the data directory');
   }
 }

@@ -15,6 +15,8 @@ export interface AuthorizeDeps {
   events: GatewayEvents;
   metrics: GatewayMetrics;
   maxThrottleMs: number;
+  /** Local topics the gateway itself takes (alerts); true when handled, `done` once durable. */
+  localIntake: (topic: string, payload: Buffer, done: (err: Error | null) => void) => boolean;
 }
 
 /**
@@ -32,7 +34,11 @@ export function createAuthorizers(deps: AuthorizeDeps) {
       return callback(new GatewayError('GW_ERR_ACL', 'no session'));
     }
     if (session.kind === 'internal') {
-      if (isLocalTopic(packet.topic)) return callback(null);
+      if (isLocalTopic(packet.topic)) {
+        // The PUBACK waits for this callback: alerts are acked once they are committed.
+        if (deps.localIntake(packet.topic, packet.payload as Buffer, (err) => callback(err))) return;
+        return callback(null);
+      }
       events.refused('E_TOPIC_NOT_ALLOWED', { deviceId: session.clientId, topic: packet.topic });
       return callback(new GatewayError('GW_ERR_ACL', `internal clients publish only below local/: ${packet.topic}`, { wireCode: 'E_TOPIC_NOT_ALLOWED' }));
     }

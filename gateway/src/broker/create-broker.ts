@@ -23,6 +23,8 @@ export interface BrokerDeps {
   internalSecret: string;
   /** Set after construction: ingest needs the broker to answer devices, the broker needs ingest. */
   ingest: () => Ingest;
+  /** Local topics the gateway takes itself (alerts), set after construction like ingest. */
+  localIntake?: () => ((topic: string, payload: Buffer, done: (err: Error | null) => void) => boolean) | null;
 }
 
 /**
@@ -41,7 +43,8 @@ export async function createBroker(deps: BrokerDeps) {
     handle: (...args: Parameters<Ingest['handle']>) => deps.ingest().handle(...args),
     tellDevice: (...args: Parameters<Ingest['tellDevice']>) => deps.ingest().tellDevice(...args),
   };
-  const authz = createAuthorizers({ sessions, ingest: lazyIngest, events, metrics: deps.metrics, maxThrottleMs: config.limits.maxThrottleMs });
+  const localIntake = (topic: string, payload: Buffer, done: (err: Error | null) => void) => deps.localIntake?.()?.(topic, payload, done) ?? false;
+  const authz = createAuthorizers({ sessions, ingest: lazyIngest, events, metrics: deps.metrics, maxThrottleMs: config.limits.maxThrottleMs, localIntake });
 
   const broker = await Aedes.createBroker({
     authenticate: auth.authenticate,

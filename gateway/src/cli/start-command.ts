@@ -39,6 +39,8 @@ export function registerStartCommand(program: Command): void {
         addresses.tlsPort !== null ? `  MQTT/TLS    mqtts://${host}:${addresses.tlsPort}` : null,
         `  HTTP API    http://${host}:${addresses.httpPort}  (Bearer token in ${gateway.apiToken.file ?? 'the configured http.apiToken'})`,
         gateway.apiToken.created ? `  API token   ${gateway.apiToken.value}   (generated now; shown once)` : null,
+        `  Web UI      http://${host}:${addresses.httpPort}/`,
+        gateway.ui.adminPassword ? `  UI login    admin / ${gateway.ui.adminPassword}   (generated now; shown once; set ui.adminPassword to choose it)` : null,
       ];
       process.stderr.write(`${lines.filter(Boolean).join('\n')}\n`);
 

@@ -17,11 +17,15 @@ const SECTION_TITLES: Record<string, string> = {
   store: 'Store and retention (`store`)',
   http: 'Local HTTP API (`http`)',
   auth: 'Device authentication (`auth`)',
+  sync: 'Cloud sync (`sync`)',
+  ui: 'Technician web UI (`ui`)',
 };
 
 const SECTION_NOTES: Record<string, string> = {
   store:
     '`store.maxBytes` counts the pages in use in the SQLite file. The write-ahead log (up to 64 MiB) comes on top, and the file does not shrink: pages freed by retention are reused. When the budget cannot be met because no raw readings are left to delete, new raw readings are refused with `E_STORE_FULL` (the device keeps them) and `/readyz` reports the store as not ready.',
+  sync: 'With `sync.hubUrl` set, the gateway enrolls with `sync.enrollmentToken` once (the credential is saved in `<dataDir>/hub-credential`, mode 0600) and then streams its outbox to the hub. The outbox lives in the store and shares `store.maxBytes`. See [the sync protocol](sync-protocol.md). State and backlog: `GET /api/v1/sync` and the `outpost_gw_sync_*` metrics.',
+  ui: 'The technician UI is served at `/` on the HTTP port, with its own API under `/ui/api/` (cookie sessions, roles viewer, technician and admin, CSRF tokens); the bearer token is not needed there and does not work there. Without `ui.adminPassword` the first start generates the `admin` password and prints it once. Its settings page writes `<dataDir>/settings.json` (see above).',
   http: 'When `http.apiToken` is unset, a token is generated on first start, saved in `<dataDir>/api-token` (mode 0600) and printed once.',
 };
 
@@ -113,17 +117,20 @@ export function renderConfigurationDoc(fields: readonly ConfigField[] = GATEWAY_
     '',
     '## Where values come from',
     '',
-    'Four layers, each overriding the ones before it, key by key:',
+    'Five layers, each overriding the ones before it, key by key:',
     '',
     '1. **Defaults**, the *Default* column below.',
-    `2. **A JSON file** named by \`--config <file>\`, or by \`$${CONFIG_FILE_ENV}\` when the flag is not given. Keys nest by`,
+    '2. **The settings file** `<dataDir>/settings.json`, written by the technician UI\'s settings page (hub address and',
+    '   enrollment, retention, limits). It is read like a config file; the page marks a saved value that a higher',
+    '   layer overrides, and every change there applies after a restart.',
+    `3. **A JSON file** named by \`--config <file>\`, or by \`$${CONFIG_FILE_ENV}\` when the flag is not given. Keys nest by`,
     '   section (`{"mqtt": {"port": 1883}}`); see the [example](#example-file). Keys the gateway does not know are',
     '   refused, so a typo cannot silently leave a default in place.',
-    `3. **Environment variables** \`${ENV_PREFIX}*\`, named in the *Environment* column. A value is read as text when the`,
+    `4. **Environment variables** \`${ENV_PREFIX}*\`, named in the *Environment* column. A value is read as text when the`,
     '   key takes text (`OUTPOST_GW_MQTT_WS_PORT=off`), otherwise digits as a number and `true`/`false` as a',
     '   boolean. An empty variable counts as unset. A variable with the prefix that names no key is ignored:',
     '   check the spelling against the table.',
-    '4. **Command-line flags**: `--data-dir` (`dataDir`, also for `devices`); for `start`, `--mqtt-port`',
+    '5. **Command-line flags**: `--data-dir` (`dataDir`, also for `devices`); for `start`, `--mqtt-port`',
     '   (`mqtt.port`), `--ws-port` (`mqtt.wsPort`), `--http-port` (`http.port`) and `--host` (both `mqtt.host`',
     '   and `http.host`).',
     '',

@@ -66,6 +66,37 @@ export const gatewayConfigSchema = z
       })
       .strict()
       .prefault({}),
+    sync: z
+      .object({
+        hubUrl: z
+          .string()
+          .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port')
+          .optional()
+          .describe('The cloud hub\'s gRPC address as host:port. Sync is off while unset (the outbox still fills, within the disk budget).'),
+        enrollmentToken: z.string().min(8).optional().describe('One-time enrollment token from the hub; used only when <dataDir>/hub-credential does not exist yet.'),
+        tls: z.boolean().default(false).describe('Connect to the hub over TLS (implied by tlsCaFile or tlsPinSha256).'),
+        tlsCaFile: z.string().min(1).optional().describe('PEM CA certificate(s) to verify the hub with, instead of the system roots.'),
+        tlsPinSha256: z
+          .string()
+          .regex(/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/, 'must be a SHA-256 fingerprint: 64 hex digits, colons allowed')
+          .optional()
+          .describe("Pin the hub's certificate: its SHA-256 fingerprint, checked after the usual chain and host name checks (for a self-signed hub, give its certificate as tlsCaFile too)."),
+        gatewayName: z.string().min(1).max(128).optional().describe('Name shown on the hub at enrollment (the host name by default).'),
+        rawReadings: z.boolean().default(false).describe('Also send every raw reading (class rawReading, lowest priority, first to age out). Summaries are always sent.'),
+        batchMinRecords: z.number().int().min(1).max(100000).default(100).describe('Smallest batch the adaptive batch size shrinks to (and starts from).'),
+        batchMaxRecords: z.number().int().min(1).max(100000).default(5000).describe('Largest batch the adaptive batch size grows to.'),
+        batchMaxBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024).describe('Payload bytes per batch at most (one bigger record still goes alone).'),
+        maxInFlightBatches: z.number().int().min(1).max(64).default(4).describe('Batches sent and not yet acked. Small enough that a new alert waits at most this many batch round trips.'),
+        targetAckMs: z.number().int().min(10).default(500).describe('Batches acked faster than this grow the batch size; slower ones halve it.'),
+        ackTimeoutMs: z.number().int().min(1000).default(30000).describe('A batch unacked this long means the stream is stuck: reconnect and resend from the last ack.'),
+        backoffBaseMs: z.number().int().min(10).default(500).describe('First reconnect delay bound; each failure doubles it (full jitter: a random delay up to the bound).'),
+        backoffMaxMs: z.number().int().min(100).default(30000).describe('Cap of the reconnect delay bound.'),
+        keepaliveMs: z.number().int().min(1000).default(20000).describe('gRPC keepalive ping interval on the hub connection.'),
+        summaryGraceMs: z.number().int().min(0).max(60000).default(2000).describe('A 1-minute summary window closes this long after its minute ends.'),
+        summaryMaxOpenWindows: z.number().int().min(1).default(200000).describe('Open summary windows (device × metric) kept in memory; when full, the oldest is closed early.'),
+      })
+      .strict()
+      .prefault({}),
     auth: z
       .object({
         scryptCost: z
@@ -75,6 +106,15 @@ export const gatewayConfigSchema = z
           .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
           .default(16384)
           .describe('scrypt cost N for device secrets (a power of two; higher is slower to brute-force).'),
+      })
+      .strict()
+      .prefault({}),
+    ui: z
+      .object({
+        adminPassword: z.string().min(8).max(256).optional().describe('Password of the first technician UI account, "admin", created when no account exists; when unset one is generated and printed once.'),
+        sessionTtlMs: z.number().int().min(60000).default(8 * 3600 * 1000).describe('A UI login session ends after this long without use.'),
+        lockoutAfterFailures: z.number().int().min(1).max(100).default(5).describe('Wrong passwords in a row that lock a UI account.'),
+        lockoutMs: z.number().int().min(1000).default(15 * 60 * 1000).describe('How long a locked UI account stays locked.'),
       })
       .strict()
       .prefault({}),

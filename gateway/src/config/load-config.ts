@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { GatewayError } from '../errors.js';
 import { type ConfigField, listConfigFields } from './config-fields.js';
 import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from './config-schema.js';
+import { readSettingsFile, settingsFilePath } from './settings-file.js';
 
 export const ENV_PREFIX = 'OUTPOST_GW_';
 export const CONFIG_FILE_ENV = 'OUTPOST_GW_CONFIG';
@@ -83,6 +84,8 @@ export interface LoadConfigOptions {
   file?: string;
   /** Highest precedence, e.g. command-line flags. */
   overrides?: GatewayConfigInput;
+  /** Read `<dataDir>/settings.json` (written by the technician UI) as the layer above the defaults. Default true. */
+  settingsFile?: boolean;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -94,7 +97,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Load the configuration: defaults < file < environment < overrides. The result is frozen.
+ * Load the configuration: defaults < settings file (from the UI) < file < environment < overrides. The result is frozen.
  * A bad value throws GW_ERR_CONFIG naming the key, where it came from, the value and what is expected.
  */
 export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfig {
@@ -102,7 +105,12 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
   const file = options.file ?? env[CONFIG_FILE_ENV];
   const fromFile = file ? readFile(file) : {};
   const fromEnv = readEnv(env);
-  const merged = mergeDeep(mergeDeep(fromFile, fromEnv.tree), (options.overrides ?? {}) as Tree);
+  const upper = mergeDeep(mergeDeep(fromFile, fromEnv.tree), (options.overrides ?? {}) as Tree);
+  // The settings file lives in the data directory, so the layers above it decide where that is.
+  const dataDir = typeof upper.dataDir === 'string' && upper.dataDir ? upper.dataDir : (gatewayConfigSchema.shape.dataDir.parse(undefined) as string);
+  const settingsFile = options.settingsFile === false ? null : settingsFilePath(dataDir);
+  const fromSettings = settingsFile ? readSettingsFile(settingsFile) : {};
+  const merged = mergeDeep(fromSettings, upper);
   const result = gatewayConfigSchema.safeParse(merged);
   if (!result.success) {
     // Name where each bad value came from: the highest layer that set it wins, as in the merge above.
@@ -110,7 +118,8 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
       if (getPath(options.overrides, path) !== undefined) return 'command line';
       const fromEnvSource = fromEnv.sources.get(path.join('.'));
       if (fromEnvSource) return fromEnvSource;
-      return file && getPath(fromFile, path) !== undefined ? `file ${file}` : 'defaults';
+      if (file && getPath(fromFile, path) !== undefined) return `file ${file}`;
+      return settingsFile && getPath(fromSettings, path) !== undefined ? `settings file ${settingsFile}` : 'defaults';
     };
     // One line per bad key: zod reports each failed check of a value (e.g. minimum and power of two) on its own.
     const byKey = new Map<string, { path: string[]; messages: string[] }>();

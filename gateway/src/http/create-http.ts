@@ -4,11 +4,15 @@ import type { Logger } from '../observability/logger.js';
 import type { DeviceRegistry } from '../store/device-registry.js';
 import type { ReadingsQuery } from '../store/readings-query.js';
 import type { StoreWriter } from '../store/store-writer.js';
+import type { SyncView } from '../sync/create-sync.js';
+import type { UiParts } from '../ui/ui-context.js';
+import { uiPlugin } from '../ui/ui-plugin.js';
 import { createApiAuth } from './api-auth.js';
 import { httpErrorHandler } from './error-handler.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
+import { syncRoutes } from './routes/sync-routes.js';
 
 export interface HttpDeps {
   logger: Logger;
@@ -22,6 +26,9 @@ export interface HttpDeps {
   isConnected: (deviceId: string) => boolean;
   connectedDevices: () => number;
   revoked: () => void;
+  syncStatus: () => Promise<SyncView>;
+  /** The technician UI at `/` (cookie sessions, its own API under /ui/api); off when absent. */
+  ui?: UiParts;
 }
 
 /** The gateway's local HTTP API. Each route module is a fastify plugin that owns its routes and schemas. */
@@ -32,5 +39,7 @@ export function createHttp(deps: HttpDeps): FastifyInstance {
   void app.register(healthRoutes, deps);
   void app.register(deviceRoutes, deps);
   void app.register(statsRoutes, deps);
+  void app.register(syncRoutes, deps);
+  if (deps.ui) void app.register(uiPlugin, { ...deps, ui: deps.ui });
   return app;
 }

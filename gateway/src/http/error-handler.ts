@@ -9,6 +9,12 @@ const STATUS: Partial<Record<GatewayErrorCode, number>> = {
   GW_ERR_DEVICE_NOT_FOUND: 404,
   GW_ERR_DEVICE_EXISTS: 409,
   GW_ERR_STORE_FULL: 507,
+  GW_ERR_LOGIN: 401,
+  GW_ERR_ACCOUNT_LOCKED: 423,
+  GW_ERR_FORBIDDEN: 403,
+  GW_ERR_CSRF: 403,
+  GW_ERR_USER_EXISTS: 409,
+  GW_ERR_NOT_FOUND: 404,
 };
 
 /** The one place HTTP errors take their wire shape: `{ error: { code, message, retryable } }`. */

@@ -18,6 +18,19 @@ export function createGatewayMetrics() {
     storeUsedBytes: new Gauge({ name: 'outpost_gw_store_used_bytes', help: 'Bytes used by the store (its disk budget counts these)', registers: [registry] }),
     storeMaxBytes: new Gauge({ name: 'outpost_gw_store_max_bytes', help: 'Disk budget of the store', registers: [registry] }),
     retentionDeleted: new Counter({ name: 'outpost_gw_retention_deleted_total', help: 'Raw readings deleted by retention', labelNames: ['by'] as const, registers: [registry] }),
+    syncState: new Gauge({ name: 'outpost_gw_sync_state', help: 'Sync connection state (1 for the current one)', labelNames: ['state'] as const, registers: [registry] }),
+    syncBacklogRecords: new Gauge({ name: 'outpost_gw_sync_backlog_records', help: 'Outbox records not yet acked by the hub, by data class', labelNames: ['class'] as const, registers: [registry] }),
+    syncBacklogBytes: new Gauge({ name: 'outpost_gw_sync_backlog_bytes', help: 'Payload bytes of outbox records not yet acked, by data class', labelNames: ['class'] as const, registers: [registry] }),
+    syncBacklogAge: new Gauge({ name: 'outpost_gw_sync_backlog_oldest_age_seconds', help: 'Age of the oldest record not yet acked, by data class (gateway clock)', labelNames: ['class'] as const, registers: [registry] }),
+    syncAckedSeq: new Gauge({ name: 'outpost_gw_sync_acked_seq', help: 'Highest sequence the hub acknowledged', registers: [registry] }),
+    syncLastSeq: new Gauge({ name: 'outpost_gw_sync_last_seq', help: 'Highest sequence assigned', registers: [registry] }),
+    syncRecordsSent: new Counter({ name: 'outpost_gw_sync_records_sent_total', help: 'Records sent to the hub (resends included)', registers: [registry] }),
+    syncBatchesSent: new Counter({ name: 'outpost_gw_sync_batches_sent_total', help: 'Batches sent to the hub (resends included)', registers: [registry] }),
+    syncRecordsAcked: new Counter({ name: 'outpost_gw_sync_records_acked_total', help: 'Records acknowledged by the hub', registers: [registry] }),
+    syncBatchRecords: new Gauge({ name: 'outpost_gw_sync_batch_records', help: 'Current adaptive batch size (records)', registers: [registry] }),
+    syncDrainRate: new Gauge({ name: 'outpost_gw_sync_drain_records_per_second', help: 'Records acked per second over the last 10 s', registers: [registry] }),
+    syncCompacted: new Gauge({ name: 'outpost_gw_sync_compacted_records', help: 'Unsequenced outbox records removed or merged by budget pressure since the store writer started, by kind', labelNames: ['kind'] as const, registers: [registry] }),
+    summaryOpenWindows: new Gauge({ name: 'outpost_gw_summary_open_windows', help: 'Open 1-minute summary windows (device × metric)', registers: [registry] }),
   };
   return m;
 }

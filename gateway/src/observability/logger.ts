@@ -8,7 +8,7 @@ export function createRootLogger(level: string, destination?: pino.DestinationSt
     {
       name: 'outpost-gateway',
       level,
-      redact: { paths: ['secret', 'password', 'apiToken', 'token', '*.secret', '*.password', '*.apiToken', '*.token'], censor: '[redacted]' },
+      redact: { paths: ['secret', 'password', 'apiToken', 'token', 'credential', 'enrollmentToken', '*.secret', '*.password', '*.apiToken', '*.token', '*.credential', '*.enrollmentToken'], censor: '[redacted]' },
       base: { pid: process.pid },
     },
     destination,

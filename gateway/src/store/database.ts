@@ -66,6 +66,94 @@ const MIGRATIONS: string[] = [
     received_at INTEGER NOT NULL
   );
   `,
+  // Sync (issue 3). Records wait unsequenced in `outbox` (compactable under budget pressure) and get their
+  // per-gateway seq only when moved into `send_log`; sequenced records are never compacted and leave only when acked.
+  `
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    class TEXT NOT NULL,
+    priority INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    hlc_wall INTEGER NOT NULL,
+    hlc_logical INTEGER NOT NULL,
+    device_id TEXT,
+    metric TEXT,
+    window_start INTEGER,
+    window_ms INTEGER,
+    m2 REAL,
+    payload TEXT NOT NULL
+  );
+  CREATE INDEX outbox_by_priority ON outbox (priority, id);
+  CREATE INDEX outbox_by_class ON outbox (class, window_ms, id);
+  CREATE TABLE send_log (
+    seq INTEGER PRIMARY KEY,
+    class TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    hlc_wall INTEGER NOT NULL,
+    hlc_logical INTEGER NOT NULL,
+    payload TEXT NOT NULL
+  );
+  CREATE TABLE alerts (
+    alert_id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    severity TEXT NOT NULL,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE summary_partials (
+    device_id TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    window_start INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    min REAL NOT NULL,
+    max REAL NOT NULL,
+    mean REAL NOT NULL,
+    m2 REAL NOT NULL,
+    last REAL NOT NULL,
+    PRIMARY KEY (device_id, metric, window_start)
+  ) WITHOUT ROWID;
+  CREATE TABLE sync_counters (class TEXT PRIMARY KEY, enqueued INTEGER NOT NULL DEFAULT 0, sequenced INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+  INSERT INTO meta (key, value) VALUES ('sync_next_seq', '1'), ('sync_acked_seq', '0'), ('hlc_wall', '0'), ('hlc_logical', '0');
+  `,
+  // Technician UI (issue 6): local accounts, sessions (only a hash of the cookie's id), alert
+  // acknowledgements, alert labels (kept for federated training) and the commands sent from the UI.
+  `
+  CREATE TABLE ui_users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'technician', 'admin')),
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER,
+    last_login_at INTEGER
+  );
+  CREATE TABLE ui_sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES ui_users (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE ui_alert_acks (alert_id TEXT PRIMARY KEY, acked_by TEXT NOT NULL, acked_at INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE alert_labels (
+    alert_id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    label TEXT NOT NULL CHECK (label IN ('normal', 'anomaly')),
+    note TEXT NOT NULL DEFAULT '',
+    labelled_by TEXT NOT NULL,
+    labelled_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE ui_commands (
+    command_id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    args TEXT,
+    issued_by TEXT NOT NULL,
+    issued_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX ui_commands_by_device ON ui_commands (device_id, issued_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,3 +1,4 @@
+import type { OutboxCompaction } from '../sync/outbox/outbox-compaction.js';
 import type { Db } from './database.js';
 import type { RetentionResult, StoreUsage, WriterOptions } from './write-rows.js';
 
@@ -7,11 +8,14 @@ const MAX_CHUNKS_PER_RUN = 200;
 const LOW_WATER = 0.9;
 
 /**
- * Retention by age and by disk budget. Raw readings go first, oldest first (ids grow with receipt time).
- * When the budget is exhausted and no raw readings are left to delete, the store reports itself full
- * and the ingest path refuses new raw readings with E_STORE_FULL.
+ * Retention by age and by disk budget, one budget for the readings store and the sync outbox. Under
+ * pressure, in this order: raw readings (store rows, oldest first, and raw-reading outbox records); then
+ * unsequenced summaries rolled up 1 min → 15 min → 1 h; then device state down to the latest per device;
+ * then the oldest events; then the oldest hourly summaries. Alerts, audit, usage and command results are
+ * never dropped, and nothing already sequenced is touched. When the budget is still exhausted, the store
+ * reports itself full and the ingest path refuses new raw readings with E_STORE_FULL.
  */
-export function createRetention(db: Db, options: Pick<WriterOptions, 'maxBytes' | 'maxAgeMs'>) {
+export function createRetention(db: Db, options: Pick<WriterOptions, 'maxBytes' | 'maxAgeMs'>, compaction?: OutboxCompaction) {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const stmts = {
     pageCount: db.prepare('PRAGMA page_count').pluck(),
@@ -50,30 +54,63 @@ export function createRetention(db: Db, options: Pick<WriterOptions, 'maxBytes' 
     return deleted;
   }
 
-  function deleteByBudget(): number {
+  // Per budget run: what was removed, by kind.
+  let readingsDeleted = 0;
+  let outboxRemoved = 0;
+
+  function deleteRawChunk(): number {
+    const used = usedBytes();
     const target = options.maxBytes * LOW_WATER;
-    let deleted = 0;
-    for (let i = 0; i < MAX_CHUNKS_PER_RUN; i++) {
-      const used = usedBytes();
-      if (used <= target) break;
-      const { min_id: minId, max_id: maxId } = stmts.idRange.get()!;
-      if (minId === null || maxId === null) break; // every raw reading is gone
-      // Delete about the share of readings that is over the target (ids are dense, so the id range counts
-      // them), never a whole chunk from a small store. Readings are only part of the bytes, so this
-      // undershoots and the loop goes on; it cannot wipe readings the budget did not need gone.
-      const rows = Math.min(CHUNK_ROWS, Math.max(1, Math.ceil(((maxId - minId + 1) * (used - target)) / used)));
-      const edge = stmts.nthOldest.get(rows - 1);
-      deleted += stmts.deleteUpTo.run(edge ? edge.id : maxId).changes;
+    const outbox = compaction?.dropRaw(CHUNK_ROWS) ?? 0;
+    outboxRemoved += outbox;
+    const { min_id: minId, max_id: maxId } = stmts.idRange.get()!;
+    if (minId === null || maxId === null) return outbox; // every raw reading is gone
+    // Delete about the share of readings that is over the target (ids are dense, so the id range counts
+    // them), never a whole chunk from a small store. Readings are only part of the bytes, so this
+    // undershoots and the loop goes on; it cannot wipe readings the budget did not need gone.
+    const rows = Math.min(CHUNK_ROWS, Math.max(1, Math.ceil(((maxId - minId + 1) * Math.max(0, used - target)) / Math.max(1, used))));
+    const edge = stmts.nthOldest.get(rows - 1);
+    const deleted = stmts.deleteUpTo.run(edge ? edge.id : maxId).changes;
+    readingsDeleted += deleted;
+    return outbox + deleted;
+  }
+
+  function deleteByBudget(): { readings: number; outbox: number } {
+    const target = options.maxBytes * LOW_WATER;
+    readingsDeleted = 0;
+    outboxRemoved = 0;
+    const counted = (step: () => number) => () => {
+      const n = step();
+      outboxRemoved += n;
+      return n;
+    };
+    const steps: (() => number)[] = [deleteRawChunk];
+    if (compaction) {
+      steps.push(
+        counted(() => compaction.compactSummaries(CHUNK_ROWS)),
+        counted(() => compaction.compactDeviceState()),
+        counted(() => compaction.dropEvents(CHUNK_ROWS)),
+        counted(() => compaction.dropHourlySummaries(CHUNK_ROWS)),
+      );
     }
-    return deleted;
+    let step = 0;
+    for (let i = 0; i < MAX_CHUNKS_PER_RUN && step < steps.length; i++) {
+      if (usedBytes() <= target) break;
+      // A step that made no progress has nothing left to give: go on to the next one.
+      if (db.transaction(steps[step]!)() === 0) step++;
+    }
+    return { readings: readingsDeleted, outbox: outboxRemoved };
   }
 
   function run(now: number): RetentionResult {
-    const deletedByAge = db.transaction(() => deleteByAge(now - options.maxAgeMs))();
-    const deletedByBudget = usedBytes() > options.maxBytes ? deleteByBudget() : 0;
+    const deletedByAge = db.transaction(() => {
+      compaction?.ageOutRaw(now - options.maxAgeMs);
+      return deleteByAge(now - options.maxAgeMs);
+    })();
+    const byBudget = usedBytes() > options.maxBytes ? deleteByBudget() : { readings: 0, outbox: 0 };
     const used = usedBytes();
     full = used > options.maxBytes;
-    return { usedBytes: used, maxBytes: options.maxBytes, full, deletedByAge, deletedByBudget };
+    return { usedBytes: used, maxBytes: options.maxBytes, full, deletedByAge, deletedByBudget: byBudget.readings, outboxCompacted: byBudget.outbox };
   }
 
   return { run, usage };

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { GatewayError } from '../errors.js';
 import { startWorker } from './start-worker.js';
-import type { RetentionResult, StoreUsage, WriteRow, WriterOptions, WriterRequest, WriterResponse } from './write-rows.js';
+import type { OutboxOp, OutboxResults, RetentionResult, StoreUsage, WriteRow, WriterOptions, WriterRequest, WriterResponse } from './write-rows.js';
 
 export type WriteDone = (err: GatewayError | null) => void;
 
@@ -16,7 +16,9 @@ export interface StoreWriterOptions extends WriterOptions {
 }
 
 export interface StoreWriterHooks {
-  onCommit?: (rows: WriteRow[], commitMs: number) => void;
+  /** `outboxAdded`: sync outbox records the batch added (the sync agent wakes up on them). */
+  onCommit?: (rows: WriteRow[], commitMs: number, outboxAdded: number) => void;
+  onRetention?: (result: RetentionResult) => void;
   onPaused?: () => void;
   onFatal?: (err: Error) => void;
 }
@@ -44,6 +46,7 @@ export class StoreWriter {
   readonly #inFlight = new Map<number, Batch>();
   readonly #paused: { row: WriteRow; done: WriteDone }[] = [];
   readonly #retentionWaiters = new Map<number, { resolve: (r: RetentionResult) => void; reject: (err: Error) => void }>();
+  readonly #outboxWaiters = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   #queuedRows = 0;
   #nextId = 1;
   #closed = false;
@@ -51,7 +54,7 @@ export class StoreWriter {
 
   private constructor(worker: Worker, options: StoreWriterOptions, hooks: StoreWriterHooks) {
     this.#worker = worker;
-    this.#options = { maxInFlightBatches: 2, ...options };
+    this.#options = { maxInFlightBatches: 2, syncRawReadings: false, ...options };
     this.#hooks = hooks;
     this.#usage = { usedBytes: 0, maxBytes: options.maxBytes, full: false };
     worker.on('message', (m: WriterResponse) => this.#onMessage(m));
@@ -149,7 +152,7 @@ export class StoreWriter {
         const err = message.type === 'failed' ? new GatewayError('GW_ERR_STORE_WRITE', message.message) : null;
         if (message.type === 'committed') {
           this.#usage = message.usage;
-          this.#hooks.onCommit?.(batch.rows, message.commitMs);
+          this.#hooks.onCommit?.(batch.rows, message.commitMs, message.outboxAdded);
         }
         for (const done of batch.dones) done(err);
         this.#admitPaused();
@@ -157,8 +160,16 @@ export class StoreWriter {
         this.#schedule();
         return;
       }
+      case 'outbox': {
+        const waiter = this.#outboxWaiters.get(message.id);
+        this.#outboxWaiters.delete(message.id);
+        if (message.ok) waiter?.resolve(message.value);
+        else waiter?.reject(new GatewayError('GW_ERR_STORE_WRITE', message.message));
+        return;
+      }
       case 'retention':
         this.#usage = message.result;
+        this.#hooks.onRetention?.(message.result);
         if (message.id !== null) {
           this.#retentionWaiters.get(message.id)?.resolve(message.result);
           this.#retentionWaiters.delete(message.id);
@@ -186,6 +197,16 @@ export class StoreWriter {
     });
   }
 
+  /** Run an outbox operation on the writer thread (between write batches, so it sees committed rows). */
+  outbox<K extends OutboxOp['op']>(call: Extract<OutboxOp, { op: K }>): Promise<OutboxResults[K]> {
+    if (this.#closed) return Promise.reject(new GatewayError('GW_ERR_STORE_CLOSED'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#outboxWaiters.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#post({ type: 'outbox', id, call });
+    });
+  }
+
   #fail(err: Error): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -199,21 +220,29 @@ export class StoreWriter {
     this.#queuedRows = 0;
     for (const batch of batches) for (const done of batch.dones) done(error);
     for (const p of paused) p.done(error);
-    for (const waiter of this.#retentionWaiters.values()) waiter.reject(error);
+    for (const waiter of [...this.#retentionWaiters.values(), ...this.#outboxWaiters.values()]) waiter.reject(error);
     this.#retentionWaiters.clear();
+    this.#outboxWaiters.clear();
     this.#hooks.onFatal?.(err);
   }
 
   /** Commit everything queued, then stop the writer thread. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    while (this.#pending.rows.length > 0 || this.#inFlight.size > 0 || this.#paused.length > 0) {
+  /** Wait until every row written so far is committed (or failed). */
+  async flush(): Promise<void> {
+    while (!this.#closed && (this.#pending.rows.length > 0 || this.#inFlight.size > 0 || this.#paused.length > 0)) {
       this.#admitPaused();
       this.#sendPending();
       await new Promise((r) => setTimeout(r, 2));
     }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.flush();
     if (this.#closed) return; // the writer thread died meanwhile; #fail has answered every write
     this.#closed = true;
+    for (const waiter of this.#outboxWaiters.values()) waiter.reject(new GatewayError('GW_ERR_STORE_CLOSED'));
+    this.#outboxWaiters.clear();
     const closed = once(this.#worker, 'exit');
     this.#post({ type: 'close' });
     await closed;

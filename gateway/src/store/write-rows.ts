@@ -1,10 +1,19 @@
-/** What the ingest path hands to the store writer. Plain data: it crosses a worker-thread boundary. */
+import type { BacklogStats, NextBatchRequest, SequencedRecord } from '../sync/outbox/outbox-types.js';
+import type { HlcTimestamp } from '@outpost/protocols';
+
+/**
+ * What the ingest path hands to the store writer. Plain data: it crosses a worker-thread boundary.
+ * Events, state, command results and alerts also become outbox records in the same transaction.
+ */
 export type WriteRow =
   | { k: 'reading'; deviceId: string; ts: number; receivedAt: number; seq: number | null; metrics: string }
   | { k: 'event'; deviceId: string; ts: number; receivedAt: number; seq: number | null; type: string; severity: string; data: string | null }
   | { k: 'state'; deviceId: string; ts: number; receivedAt: number; state: string; batteryPercent: number | null; firmware: string | null }
   | { k: 'commandResult'; deviceId: string; commandId: string; receivedAt: number; status: string; body: string }
-  | { k: 'deadLetter'; deviceId: string | null; topic: string; code: string; detail: string; payload: Uint8Array; payloadBytes: number; receivedAt: number };
+  | { k: 'deadLetter'; deviceId: string | null; topic: string; code: string; detail: string; payload: Uint8Array; payloadBytes: number; receivedAt: number }
+  | { k: 'alert'; alertId: string; deviceId: string; ts: number; receivedAt: number; severity: string; body: string }
+  | { k: 'summary'; deviceId: string; metric: string; windowStartMs: number; windowMs: number; createdAt: number; m2: number; payload: string }
+  | { k: 'summaryPartial'; deviceId: string; metric: string; windowStartMs: number; count: number; min: number; max: number; mean: number; m2: number; last: number };
 
 export interface WriterOptions {
   file: string;
@@ -13,6 +22,8 @@ export interface WriterOptions {
   maxAgeMs: number;
   retentionIntervalMs: number;
   deadLetterMaxRows: number;
+  /** Also put every raw reading in the sync outbox (class rawReading). */
+  syncRawReadings?: boolean;
 }
 
 export interface StoreUsage {
@@ -25,13 +36,37 @@ export interface StoreUsage {
 export interface RetentionResult extends StoreUsage {
   deletedByAge: number;
   deletedByBudget: number;
+  /** Unsequenced outbox records removed or merged away by budget pressure in this run. */
+  outboxCompacted: number;
 }
 
-export type WriterRequest = { type: 'batch'; id: number; rows: WriteRow[] } | { type: 'retention'; id: number } | { type: 'close' };
+/** Outbox operations run on the writer thread, inside its transactions. */
+export type OutboxOp =
+  | { op: 'nextBatch'; request: NextBatchRequest }
+  | { op: 'ack'; seq: number }
+  | { op: 'stats' }
+  | { op: 'hlcNow' }
+  | { op: 'hlcReceive'; remote: HlcTimestamp };
+
+export interface OutboxResults {
+  nextBatch: SequencedRecord[];
+  ack: { ackedSeq: number; lastSeq: number; skippedTo: number | null };
+  stats: BacklogStats;
+  hlcNow: HlcTimestamp;
+  hlcReceive: HlcTimestamp;
+}
+
+export type WriterRequest =
+  | { type: 'batch'; id: number; rows: WriteRow[] }
+  | { type: 'retention'; id: number }
+  | { type: 'outbox'; id: number; call: OutboxOp }
+  | { type: 'close' };
 
 export type WriterResponse =
   | { type: 'ready' }
-  | { type: 'committed'; id: number; usage: StoreUsage; commitMs: number }
+  | { type: 'committed'; id: number; usage: StoreUsage; commitMs: number; outboxAdded: number }
+  | { type: 'outbox'; id: number; ok: true; value: unknown }
+  | { type: 'outbox'; id: number; ok: false; message: string }
   | { type: 'failed'; id: number; message: string }
   | { type: 'retention'; id: number | null; result: RetentionResult }
   | { type: 'closed' };

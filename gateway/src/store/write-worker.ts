@@ -2,7 +2,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
 import { createRetention } from './retention.js';
-import type { WriteRow, WriterOptions, WriterRequest, WriterResponse } from './write-rows.js';
+import { createOutboxCompaction } from '../sync/outbox/outbox-compaction.js';
+import { createOutboxStore } from '../sync/outbox/outbox-store.js';
+import { createPersistedHlc } from '../sync/outbox/persisted-hlc.js';
+import { syncPayloadOf } from '../sync/outbox/sync-payloads.js';
+import type { OutboxOp, WriteRow, WriterOptions, WriterRequest, WriterResponse } from './write-rows.js';
 
 const options = workerData as WriterOptions;
 const port = parentPort!;
@@ -17,37 +21,81 @@ const insert = {
   battery: db.prepare('UPDATE devices SET battery_percent = COALESCE(?, battery_percent), firmware = COALESCE(?, firmware) WHERE id = ?'),
   commandResult: db.prepare('INSERT INTO command_results (device_id, command_id, received_at, status, body) VALUES (?, ?, ?, ?, ?)'),
   deadLetter: db.prepare('INSERT INTO dead_letters (device_id, topic, code, detail, payload, payload_bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+  summaryPartial: db.prepare(
+    'INSERT OR REPLACE INTO summary_partials (device_id, metric, window_start, count, min, max, mean, m2, last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ),
+  alert: db.prepare('INSERT OR IGNORE INTO alerts (alert_id, device_id, ts, received_at, severity, body) VALUES (?, ?, ?, ?, ?, ?)'),
 };
 const trimDeadLetters = db.prepare('DELETE FROM dead_letters WHERE id <= ?');
 
-const retention = createRetention(db, options);
+const hlc = createPersistedHlc(db);
+const outbox = createOutboxStore(db, hlc);
+const retention = createRetention(db, options, createOutboxCompaction(db, outbox.compacted));
 
 function writeRow(row: WriteRow): number {
   switch (row.k) {
     case 'reading':
       insert.reading.run(row.deviceId, row.ts, row.receivedAt, row.seq, row.metrics);
+      if (options.syncRawReadings) outbox.enqueue('rawReading', syncPayloadOf(row), { createdAt: row.receivedAt, deviceId: row.deviceId });
       return 0;
     case 'event':
       insert.event.run(row.deviceId, row.ts, row.receivedAt, row.seq, row.type, row.severity, row.data);
+      outbox.enqueue('event', syncPayloadOf(row), { createdAt: row.receivedAt, deviceId: row.deviceId });
       return 0;
     case 'state':
       insert.state.run(row.deviceId, row.ts, row.receivedAt, row.state);
       if (row.batteryPercent !== null || row.firmware !== null) insert.battery.run(row.batteryPercent, row.firmware, row.deviceId);
+      outbox.enqueue('deviceState', syncPayloadOf(row), { createdAt: row.receivedAt, deviceId: row.deviceId });
       return 0;
     case 'commandResult':
       insert.commandResult.run(row.deviceId, row.commandId, row.receivedAt, row.status, row.body);
+      outbox.enqueue('commandResult', syncPayloadOf(row), { createdAt: row.receivedAt, deviceId: row.deviceId });
       return 0;
     case 'deadLetter':
       return Number(insert.deadLetter.run(row.deviceId, row.topic, row.code, row.detail, Buffer.from(row.payload), row.payloadBytes, row.receivedAt).lastInsertRowid);
+    case 'alert':
+      // The alert id dedupes a republished alert: it reaches the outbox once.
+      if (insert.alert.run(row.alertId, row.deviceId, row.ts, row.receivedAt, row.severity, row.body).changes > 0) {
+        outbox.enqueue('alert', row.body, { createdAt: row.receivedAt, deviceId: row.deviceId });
+      }
+      return 0;
+    case 'summary':
+      outbox.enqueue('summary', row.payload, { createdAt: row.createdAt, deviceId: row.deviceId, metric: row.metric, windowStart: row.windowStartMs, windowMs: row.windowMs, m2: row.m2 });
+      return 0;
+    case 'summaryPartial':
+      insert.summaryPartial.run(row.deviceId, row.metric, row.windowStartMs, row.count, row.min, row.max, row.mean, row.m2, row.last);
+      return 0;
   }
 }
 
-const writeBatch = db.transaction((rows: WriteRow[]) => {
+const writeBatch = db.transaction((rows: WriteRow[]): number => {
   let lastDeadLetter = 0;
   for (const row of rows) lastDeadLetter = Math.max(lastDeadLetter, writeRow(row));
   // Dead letters are bounded: drop the oldest beyond the limit (stated policy: drop oldest).
   if (lastDeadLetter > options.deadLetterMaxRows) trimDeadLetters.run(lastDeadLetter - options.deadLetterMaxRows);
+  return outbox.flush();
 });
+
+const hlcReceive = db.transaction((remote: { wallMs: number; logical: number }) => {
+  const stamp = hlc.receive(remote);
+  hlc.save();
+  return stamp;
+});
+
+function outboxCall(call: OutboxOp): unknown {
+  switch (call.op) {
+    case 'nextBatch':
+      return outbox.nextBatch(call.request);
+    case 'ack':
+      return outbox.ack(call.seq);
+    case 'stats':
+      return outbox.stats();
+    case 'hlcNow':
+      return hlc.last;
+    case 'hlcReceive':
+      return hlcReceive(call.remote);
+  }
+}
 
 function send(message: WriterResponse): void {
   port.postMessage(message);
@@ -63,18 +111,27 @@ port.on('message', (request: WriterRequest) => {
   switch (request.type) {
     case 'batch': {
       const started = performance.now();
+      let outboxAdded: number;
       try {
-        writeBatch(request.rows);
+        outboxAdded = writeBatch(request.rows);
       } catch (err) {
+        outbox.discard();
         send({ type: 'failed', id: request.id, message: (err as Error).message });
         return;
       }
       let usage = retention.usage();
       // Over budget: make room right away instead of waiting for the next retention tick.
       if (usage.usedBytes > usage.maxBytes) usage = retention.run(Date.now());
-      send({ type: 'committed', id: request.id, usage, commitMs: performance.now() - started });
+      send({ type: 'committed', id: request.id, usage, commitMs: performance.now() - started, outboxAdded });
       return;
     }
+    case 'outbox':
+      try {
+        send({ type: 'outbox', id: request.id, ok: true, value: outboxCall(request.call) });
+      } catch (err) {
+        send({ type: 'outbox', id: request.id, ok: false, message: (err as Error).message });
+      }
+      return;
     case 'retention':
       runRetention(request.id);
       return;

@@ -22,9 +22,9 @@ export interface GatewayProcess {
 }
 
 /** Start `outpost-gateway start` as a child process on free loopback ports and wait for its ready line. */
-export async function startGatewayProcess(dataDir: string, timeoutMs = 20_000): Promise<GatewayProcess> {
+export async function startGatewayProcess(dataDir: string, timeoutMs = 20_000, options: { env?: NodeJS.ProcessEnv } = {}): Promise<GatewayProcess> {
   const child = spawn(process.execPath, [...cliArgs, 'start', '--data-dir', dataDir, '--host', '127.0.0.1', '--mqtt-port', '0', '--http-port', '0', '--ws-port', 'off'], {
-    env: fastHashEnv,
+    env: { ...fastHashEnv, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { type GatewayConfigInput, createGateway, loadGatewayConfig } from '../../src/index.js';
+import type { Logger } from '../../src/observability/logger.js';
+import type { LogRing } from '../../src/ui/log-ring.js';
 
 export type TestGateway = Awaited<ReturnType<typeof startTestGateway>>;
 
 /** A real gateway in this process: temp data dir, free ports on loopback, fast secret hashing, silent logs. */
-export async function startTestGateway(overrides: GatewayConfigInput = {}, dataDir = mkdtempSync(join(tmpdir(), 'outpost-gw-'))) {
+export async function startTestGateway(overrides: GatewayConfigInput = {}, dataDir = mkdtempSync(join(tmpdir(), 'outpost-gw-')), options: { logger?: Logger; logRing?: LogRing } = {}) {
   const config = loadGatewayConfig({
     env: {},
     overrides: {
@@ -21,7 +23,7 @@ export async function startTestGateway(overrides: GatewayConfigInput = {}, dataD
       auth: { scryptCost: 1024, ...overrides.auth },
     },
   });
-  const gateway = await createGateway(config, { logger: pino({ level: 'silent' }) });
+  const gateway = await createGateway(config, { logger: pino({ level: 'silent' }), ...options });
   const addresses = await gateway.start();
   const token = gateway.apiToken.value;
   return {

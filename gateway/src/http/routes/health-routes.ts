@@ -14,6 +14,7 @@ export async function healthRoutes(app: FastifyInstance, deps: HttpDeps): Promis
     deps.metrics.writeQueueRows.set(deps.writer.queuedRows);
     deps.metrics.storeUsedBytes.set(deps.writer.usage.usedBytes);
     deps.metrics.storeMaxBytes.set(deps.writer.usage.maxBytes);
+    await deps.syncStatus(); // refreshes the sync gauges
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 }
