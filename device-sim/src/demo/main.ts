@@ -1,6 +1,7 @@
 // `npm start`: the whole stack on embedded defaults — a hub (one process, SQLite), a gateway enrolled
 // with it (durable ingest, sync, HTTP API) and simulated devices publishing to the gateway.
 // edge-runtime joins when the inference issue lands.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,15 @@ async function deviceCredentials(): Promise<{ id: string; secret: string }[]> {
   return created;
 }
 
+/** The technician UI's admin password for the demo: chosen once, kept beside the demo data (0600). */
+function demoAdminPassword(): string {
+  const file = join(GATEWAY_DIR, 'demo-ui-admin-password');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const password = randomBytes(12).toString('base64url');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
 async function main(): Promise<void> {
   mkdirSync(GATEWAY_DIR, { recursive: true });
   mkdirSync(HUB_DIR, { recursive: true });
@@ -42,7 +52,8 @@ async function main(): Promise<void> {
   say('[demo] starting the hub…');
   const hub: HubHandle = await startHub(HUB_DIR);
   const enrolled = existsSync(join(GATEWAY_DIR, 'hub-credential'));
-  const syncEnv: Record<string, string> = { OUTPOST_GW_SYNC_HUB_URL: `127.0.0.1:${hub.grpcPort}` };
+  const adminPassword = demoAdminPassword();
+  const syncEnv: Record<string, string> = { OUTPOST_GW_SYNC_HUB_URL: `127.0.0.1:${hub.grpcPort}`, OUTPOST_GW_UI_ADMIN_PASSWORD: adminPassword };
   if (!enrolled) {
     say('[demo] creating an enrollment token for the gateway…');
     syncEnv.OUTPOST_GW_SYNC_ENROLLMENT_TOKEN = await createEnrollmentToken(HUB_DIR);
@@ -63,7 +74,8 @@ async function main(): Promise<void> {
   say('');
   say('Outpost is running');
   say(`  Gateway MQTT    ${gateway.url}   (devices publish to outpost/v1/d/<id>/telemetry; credentials in ${join(GATEWAY_DIR, 'demo-devices.json')})`);
-  say(`  Gateway UI/API  ${gwHttp}/   API token: ${gwToken}`);
+  say(`  Technician UI   ${gwHttp}/   login: admin / ${adminPassword}`);
+  say(`  Gateway API     ${gwHttp}/api/v1/devices   API token: ${gwToken}`);
   say(`  Gateway sync    curl -H 'Authorization: Bearer ${gwToken}' ${gwHttp}/api/v1/sync`);
   say(`  Hub API         ${hubHttp}/api/v1/gateways   API token: ${hubToken}`);
   say(`  Hub gRPC        127.0.0.1:${hub.grpcPort}`);
