@@ -17,6 +17,7 @@ export const SIM_ERRORS = {
   SIM_ERR_SCENARIO: { retryable: false, summary: 'the scenario file cannot be read or is not a valid scenario' },
   SIM_ERR_PROXY: { retryable: true, summary: 'the fault proxy could not listen' },
   SIM_ERR_LABELS_FILE: { retryable: false, summary: 'the labels file cannot be written' },
+  SIM_ERR_BENCH: { retryable: true, summary: 'a benchmark step failed (enrollment, or an API of the gateway or hub)' },
 } as const;
 
 export type SimErrorCode = keyof typeof SIM_ERRORS;

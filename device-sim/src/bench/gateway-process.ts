@@ -20,6 +20,8 @@ export interface GatewayProcessOptions {
   /** Extra environment, e.g. `OUTPOST_GW_LIMITS_DEVICE_MSGS_PER_SEC`. */
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: readonly string[];
 }
 
 export interface GatewayHandle {
@@ -82,7 +84,7 @@ export async function provisionGatewayDevices(
 /** Start `gateway start` on free loopback ports and wait for its "gateway ready" log line. */
 export async function startGateway(options: GatewayProcessOptions): Promise<GatewayHandle> {
   const args = ['start', '--data-dir', options.dataDir, '--mqtt-port', '0', '--http-port', '0', '--ws-port', 'off', '--host', '127.0.0.1'];
-  const child = spawn(process.execPath, gatewayCommand(args), { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...gatewayCommand(args)], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout = new OutputTail(child.stdout, 100);
   const stderr = new OutputTail(child.stderr, 100);
   const output = () => `stderr:\n${stderr.text(40)}\nstdout:\n${stdout.text(20)}`;

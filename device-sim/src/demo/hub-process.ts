@@ -30,9 +30,18 @@ export async function createEnrollmentToken(dataDir: string): Promise<string> {
   }
 }
 
-/** Start `outpost-hub start` on free loopback ports and wait for its "hub ready" log line. */
-export async function startHub(dataDir: string): Promise<HubHandle> {
-  const args = [...HUB_ARGS, 'start', '--data-dir', dataDir, '--grpc-port', '0', '--http-port', '0', '--host', '127.0.0.1'];
+export interface HubStartOptions {
+  /** Fixed ports (a restarted hub keeps its address); free ones by default. */
+  grpcPort?: number;
+  httpPort?: number;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: readonly string[];
+}
+
+/** Start `outpost-hub start` on loopback ports (free ones unless given) and wait for its "hub ready" log line. */
+export async function startHub(dataDir: string, options: HubStartOptions = {}): Promise<HubHandle> {
+  const ports = ['--grpc-port', String(options.grpcPort ?? 0), '--http-port', String(options.httpPort ?? 0)];
+  const args = [...(options.nodeArgs ?? []), ...HUB_ARGS, 'start', '--data-dir', dataDir, ...ports, '--host', '127.0.0.1'];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout = new OutputTail(child.stdout, 100);
   const stderr = new OutputTail(child.stderr, 100);

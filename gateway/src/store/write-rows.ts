@@ -1,4 +1,4 @@
-import type { BacklogStats, NextBatchRequest, SequencedRecord } from '../sync/outbox/outbox-types.js';
+import type { BacklogStats, BacklogSummary, NextBatchRequest, SequencedRecord } from '../sync/outbox/outbox-types.js';
 import type { HlcTimestamp } from '@outpost/protocols';
 
 /**
@@ -45,6 +45,7 @@ export type OutboxOp =
   | { op: 'nextBatch'; request: NextBatchRequest }
   | { op: 'ack'; seq: number }
   | { op: 'stats' }
+  | { op: 'backlog' }
   | { op: 'hlcNow' }
   | { op: 'hlcReceive'; remote: HlcTimestamp };
 
@@ -52,6 +53,7 @@ export interface OutboxResults {
   nextBatch: SequencedRecord[];
   ack: { ackedSeq: number; lastSeq: number; skippedTo: number | null };
   stats: BacklogStats;
+  backlog: BacklogSummary;
   hlcNow: HlcTimestamp;
   hlcReceive: HlcTimestamp;
 }

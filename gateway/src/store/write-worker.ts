@@ -90,6 +90,8 @@ function outboxCall(call: OutboxOp): unknown {
       return outbox.ack(call.seq);
     case 'stats':
       return outbox.stats();
+    case 'backlog':
+      return outbox.backlog();
     case 'hlcNow':
       return hlc.last;
     case 'hlcReceive':

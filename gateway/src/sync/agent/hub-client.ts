@@ -71,8 +71,9 @@ export function createHubClient(sync: GatewayConfig['sync'] & { hubUrl: string }
     'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip,
     'grpc.max_send_message_length': maxMessageBytes,
     'grpc.max_receive_message_length': maxMessageBytes,
-    // Reconnects are ours (jittered backoff); grpc's own would hide failures from the state machine.
-    'grpc.initial_reconnect_backoff_ms': 1000,
-    'grpc.max_reconnect_backoff_ms': 5000,
+    // Reconnects are ours (jittered backoff); grpc's own would hide failures from the state machine, and
+    // must not outlast ours either: after a long outage it would hold a reconnect back by up to its maximum.
+    'grpc.initial_reconnect_backoff_ms': Math.min(1000, sync.backoffMaxMs),
+    'grpc.max_reconnect_backoff_ms': Math.min(5000, sync.backoffMaxMs),
   }) as unknown as SyncServiceClient;
 }

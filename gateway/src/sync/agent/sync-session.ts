@@ -87,17 +87,15 @@ export class SyncSession {
     const ended = new Promise<SessionEnd>((resolve) => (this.#resolveEnd = resolve));
     let hello: GatewayMessage;
     try {
-      const [stats, hlc] = await Promise.all([this.writer.outbox({ op: 'stats' }), this.writer.outbox({ op: 'hlcNow' })]);
-      const classes = Object.values(stats.classes);
-      const oldest = classes.reduce<number | null>((min, c) => (c.oldestMs !== null && (min === null || c.oldestMs < min) ? c.oldestMs : min), null);
+      const [backlog, hlc] = await Promise.all([this.writer.outbox({ op: 'backlog' }), this.writer.outbox({ op: 'hlcNow' })]);
       hello = {
         hello: {
           protocolVersion: SYNC_PROTOCOL_VERSION,
           softwareVersion: softwareVersion(),
           wallMs: Date.now(),
           hlc,
-          backlogRecords: classes.reduce((n, c) => n + c.records, 0),
-          backlogOldestMs: oldest ?? 0,
+          backlogRecords: backlog.records,
+          backlogOldestMs: backlog.oldestMs ?? 0,
         },
       };
     } catch (err) {
@@ -166,7 +164,7 @@ export class SyncSession {
     this.#welcomed = true;
     try {
       await this.writer.outbox({ op: 'hlcReceive', remote: { wallMs: welcome.hubWallMs, logical: 0 } });
-      const stats = await this.writer.outbox({ op: 'stats' });
+      const stats = await this.writer.outbox({ op: 'backlog' });
       if (welcome.ackedSeq < stats.ackedSeq) {
         // The hub lost records it had acked (restored from an old backup): they are gone here too.
         return this.#end({ next: 'stop', code: 'HUB_BEHIND', reason: `hub acked ${welcome.ackedSeq} but had acked ${stats.ackedSeq} before; records in between cannot be resent` });

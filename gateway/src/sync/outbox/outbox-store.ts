@@ -1,6 +1,6 @@
 import { DATA_CLASSES, DATA_CLASS_NAMES, type DataClass, type HlcTimestamp } from '@outpost/protocols';
 import type { Db } from '../../store/database.js';
-import type { BacklogStats, ClassBacklog, CompactionCounts, EnqueueMeta, NextBatchRequest, SequencedRecord } from './outbox-types.js';
+import type { BacklogStats, BacklogSummary, ClassBacklog, CompactionCounts, EnqueueMeta, NextBatchRequest, SequencedRecord } from './outbox-types.js';
 import type { PersistedHlc } from './persisted-hlc.js';
 
 interface SendRow {
@@ -14,7 +14,7 @@ interface SendRow {
 interface OutboxRow {
   id: number;
   class: DataClass;
-  created_at: number;
+  priority: number;
   hlc_wall: number;
   hlc_logical: number;
   payload: string;
@@ -40,15 +40,23 @@ export function createOutboxStore(db: Db, hlc: PersistedHlc) {
     sequencedCount: db.prepare('INSERT INTO sync_counters (class, sequenced) VALUES (?, ?) ON CONFLICT (class) DO UPDATE SET sequenced = sequenced + excluded.sequenced'),
     counters: db.prepare<[], { class: DataClass; enqueued: number; sequenced: number }>('SELECT class, enqueued, sequenced FROM sync_counters'),
     resend: db.prepare<[number, number], SendRow>('SELECT seq, class, hlc_wall, hlc_logical, payload FROM send_log WHERE seq >= ? ORDER BY seq LIMIT ?'),
-    head: db.prepare<[number], OutboxRow>('SELECT id, class, created_at, hlc_wall, hlc_logical, payload FROM outbox ORDER BY priority, id LIMIT ?'),
-    deleteOutbox: db.prepare('DELETE FROM outbox WHERE id = ?'),
-    logInsert: db.prepare('INSERT INTO send_log (seq, class, created_at, hlc_wall, hlc_logical, payload) VALUES (?, ?, ?, ?, ?, ?)'),
+    head: db.prepare<[number], OutboxRow>('SELECT id, class, priority, hlc_wall, hlc_logical, payload FROM outbox ORDER BY priority, id LIMIT ?'),
+    // One priority's part of a batch is a prefix of that priority by id: move it with two set statements.
+    moveGroup: db.prepare<[number, number, number]>(
+      `INSERT INTO send_log (seq, class, created_at, hlc_wall, hlc_logical, payload)
+       SELECT ? + row_number() OVER (ORDER BY id) - 1, class, created_at, hlc_wall, hlc_logical, payload FROM outbox WHERE priority = ? AND id <= ?`,
+    ),
+    deleteGroup: db.prepare<[number, number]>('DELETE FROM outbox WHERE priority = ? AND id <= ?'),
     meta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare('UPDATE meta SET value = ? WHERE key = ?'),
     deleteAcked: db.prepare('DELETE FROM send_log WHERE seq <= ?'),
     outboxStats: db.prepare<[], { class: DataClass; records: number; bytes: number; oldest: number | null }>(
       'SELECT class, COUNT(*) AS records, SUM(LENGTH(payload)) AS bytes, MIN(created_at) AS oldest FROM outbox GROUP BY class',
     ),
+    outboxCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox'),
+    logCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM send_log'),
+    outboxFirst: db.prepare<[], { created_at: number }>('SELECT created_at FROM outbox ORDER BY id LIMIT 1'),
+    logFirst: db.prepare<[], { created_at: number }>('SELECT created_at FROM send_log ORDER BY seq LIMIT 1'),
     logStats: db.prepare<[], { class: DataClass; records: number; bytes: number; oldest: number | null }>(
       'SELECT class, COUNT(*) AS records, SUM(LENGTH(payload)) AS bytes, MIN(created_at) AS oldest FROM send_log GROUP BY class',
     ),
@@ -98,17 +106,28 @@ export function createOutboxStore(db: Db, hlc: PersistedHlc) {
     let next = metaNumber('sync_next_seq');
     const out: SequencedRecord[] = [];
     const perClass = new Map<DataClass, number>();
+    // Consecutive runs of one priority: [priority, last id, first seq, records].
+    const groups: [number, number, number, number][] = [];
     let bytes = 0;
     for (const row of stmts.head.all(maxRecords)) {
       if (out.length > 0 && bytes + row.payload.length > maxBytes) break;
       bytes += row.payload.length;
-      stmts.logInsert.run(next, row.class, row.created_at, row.hlc_wall, row.hlc_logical, row.payload);
-      stmts.deleteOutbox.run(row.id);
+      const group = groups[groups.length - 1];
+      if (group && group[0] === row.priority) {
+        group[1] = row.id;
+        group[3]++;
+      } else groups.push([row.priority, row.id, next, 1]);
       out.push({ seq: next, dataClass: row.class, hlcWall: row.hlc_wall, hlcLogical: row.hlc_logical, payload: row.payload });
       perClass.set(row.class, (perClass.get(row.class) ?? 0) + 1);
       next++;
     }
     if (out.length === 0) return out;
+    for (const [priority, lastId, firstSeq, records] of groups) {
+      const moved = stmts.moveGroup.run(firstSeq, priority, lastId).changes;
+      const deleted = stmts.deleteGroup.run(priority, lastId).changes;
+      // Cannot happen on the writer's own connection; if it did, roll back rather than mis-sequence.
+      if (moved !== records || deleted !== records) throw new Error(`outbox moved ${moved} and deleted ${deleted} rows of priority ${priority}, expected ${records}`);
+    }
     stmts.setMeta.run(String(next), 'sync_next_seq');
     for (const [dataClass, n] of perClass) stmts.sequencedCount.run(dataClass, n);
     return out;
@@ -175,7 +194,21 @@ export function createOutboxStore(db: Db, hlc: PersistedHlc) {
     return { classes, unacked, ackedSeq: metaNumber('sync_acked_seq'), lastSeq: metaNumber('sync_next_seq') - 1, sequenced, enqueued, compacted: { ...compacted } };
   }
 
-  return { enqueue, flush, discard, nextBatch, ack, stats, compacted, hlc };
+  /**
+   * What a session needs at its start, without `stats()`'s scan of every payload (seconds on a 1M-record
+   * backlog, spent while the hub waits). `oldestMs` is the creation time of the first record by insertion
+   * order: a hint for the hub's fleet view (a merged summary keeps its place, not its age).
+   */
+  function backlog(): BacklogSummary {
+    const firsts = [stmts.outboxFirst.get()?.created_at, stmts.logFirst.get()?.created_at].filter((t): t is number => t !== undefined);
+    return {
+      records: (stmts.outboxCount.get()?.n ?? 0) + (stmts.logCount.get()?.n ?? 0),
+      oldestMs: firsts.length > 0 ? Math.min(...firsts) : null,
+      ackedSeq: metaNumber('sync_acked_seq'),
+    };
+  }
+
+  return { enqueue, flush, discard, nextBatch, ack, stats, backlog, compacted, hlc };
 }
 
 export type OutboxStore = ReturnType<typeof createOutboxStore>;

@@ -53,3 +53,10 @@ export interface EnqueueMeta {
   windowMs?: number | null;
   m2?: number | null;
 }
+
+/** The cheap backlog figures a sync session starts with. */
+export interface BacklogSummary {
+  records: number;
+  oldestMs: number | null;
+  ackedSeq: number;
+}
