@@ -1,14 +1,13 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyStatic from '@fastify/static';
-import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors.js';
 import { httpErrorHandler } from '../http/error-handler.js';
 import { roleAtLeast } from './accounts.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { deviceUiRoutes } from './routes/device-ui-routes.js';
-import { liveRoute } from './routes/live-route.js';
+import { attachLiveSocket } from './routes/live-route.js';
 import { overviewRoutes } from './routes/overview-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
@@ -32,7 +31,6 @@ export async function uiPlugin(app: FastifyInstance, deps: UiDeps): Promise<void
     cookieOpts: { httpOnly: true, sameSite: 'strict', path: '/', signed: false },
     getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
   });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
   if (ui.assetsDir) await app.register(fastifyStatic, { root: ui.assetsDir, prefix: '/ui/assets/', decorateReply: false, cacheControl: true, maxAge: 0 });
 
   app.setErrorHandler((err: FastifyError | GatewayError, request, reply) => {
@@ -73,5 +71,5 @@ export async function uiPlugin(app: FastifyInstance, deps: UiDeps): Promise<void
   await app.register(deviceUiRoutes, deps);
   await app.register(alertRoutes, deps);
   await app.register(settingsRoutes, deps);
-  await app.register(liveRoute, deps);
+  attachLiveSocket(app, deps);
 }
