@@ -6,7 +6,7 @@ import { createHubEvents } from './observability/hub-events.js';
 import { createHubMetrics } from './observability/hub-metrics.js';
 import { type Logger, createRootLogger } from './observability/logger.js';
 import type { HubStore } from './store/hub-store.js';
-import { loadOrCreateSecretFile } from './store/secret-files.js';
+import { loadOrCreateSecretFile } from '@outpost/service-kit';
 import { createSqliteHubStore } from './store/sqlite/create-sqlite-store.js';
 import { createSyncServer } from './sync/create-sync-server.js';
 

@@ -71,7 +71,7 @@ describe('dependency rule scanner self-check', () => {
   it('checks declared dependencies too', () => {
     assert.deepEqual(checkPackageJson('gateway', { dependencies: { '@outpost/protocols': '*', zod: '^4' } }), []);
     assert.deepEqual(checkPackageJson('gateway', { devDependencies: { '@outpost/cloud-hub': '*' } }), [
-      'gateway/package.json devDependencies lists @outpost/cloud-hub: gateway may import only @outpost/protocols of ours',
+      'gateway/package.json devDependencies lists @outpost/cloud-hub: gateway may import only @outpost/protocols, @outpost/service-kit of ours',
     ]);
     assert.equal(checkPackageJson('firmware-protocols', { dependencies: { '@outpost/models': '*' } }).length, 1);
   });

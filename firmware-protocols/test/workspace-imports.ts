@@ -9,9 +9,10 @@ import ts from 'typescript';
  */
 export const WORKSPACE_RULES: Record<string, { name: string; mayImport: string[] }> = {
   'firmware-protocols': { name: '@outpost/protocols', mayImport: [] },
-  gateway: { name: '@outpost/gateway', mayImport: ['@outpost/protocols'] },
-  'edge-runtime': { name: '@outpost/edge-runtime', mayImport: ['@outpost/protocols', '@outpost/models'] },
-  'cloud-hub': { name: '@outpost/cloud-hub', mayImport: ['@outpost/protocols', '@outpost/models'] },
+  'service-kit': { name: '@outpost/service-kit', mayImport: [] },
+  gateway: { name: '@outpost/gateway', mayImport: ['@outpost/protocols', '@outpost/service-kit'] },
+  'edge-runtime': { name: '@outpost/edge-runtime', mayImport: ['@outpost/protocols', '@outpost/models', '@outpost/service-kit'] },
+  'cloud-hub': { name: '@outpost/cloud-hub', mayImport: ['@outpost/protocols', '@outpost/models', '@outpost/service-kit'] },
   'device-sim': { name: '@outpost/device-sim', mayImport: ['@outpost/protocols', '@outpost/models'] },
   models: { name: '@outpost/models', mayImport: ['@outpost/protocols'] },
 };

@@ -9,7 +9,7 @@ import { type Logger, createRootLogger } from './observability/logger.js';
 import { migrate, openDatabase, storeFile } from './store/database.js';
 import { DeviceRegistry } from './store/device-registry.js';
 import { createReadingsQuery } from './store/readings-query.js';
-import { loadOrCreateSecretFile } from './store/secret-files.js';
+import { loadOrCreateSecretFile } from '@outpost/service-kit';
 import { StoreWriter } from './store/store-writer.js';
 import { type Sync, createSync } from './sync/create-sync.js';
 import { type Ui, createUi } from './ui/create-ui.js';

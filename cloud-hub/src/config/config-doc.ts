@@ -1,5 +1,5 @@
 import { HubError } from '../errors.js';
-import type { ConfigField } from './config-fields.js';
+import type { ConfigField } from '@outpost/service-kit';
 import { type HubConfigInput, hubConfigSchema } from './config-schema.js';
 import { CONFIG_FILE_ENV, ENV_PREFIX, HUB_CONFIG_FIELDS, loadHubConfig } from './load-config.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { HubError } from '../errors.js';
-import { type ConfigField, listConfigFields } from './config-fields.js';
+import { type ConfigField, listConfigFields } from '@outpost/service-kit';
 import { type HubConfig, type HubConfigInput, hubConfigSchema } from './config-schema.js';
 
 export const ENV_PREFIX = 'OUTPOST_HUB_';

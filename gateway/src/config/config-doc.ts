@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.js';
-import type { ConfigField } from './config-fields.js';
+import type { ConfigField } from '@outpost/service-kit';
 import { type GatewayConfigInput, gatewayConfigSchema } from './config-schema.js';
 import { CONFIG_FILE_ENV, ENV_PREFIX, GATEWAY_CONFIG_FIELDS, loadGatewayConfig } from './load-config.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { GatewayError } from '../errors.js';
-import { type ConfigField, listConfigFields } from './config-fields.js';
+import { type ConfigField, listConfigFields } from '@outpost/service-kit';
 import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from './config-schema.js';
 import { readSettingsFile, settingsFilePath } from './settings-file.js';
 

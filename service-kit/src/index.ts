@@ -1,0 +1,3 @@
+// Process plumbing shared by the gateway, edge-runtime and the hub. No business logic lives here.
+export { type ConfigField, listConfigFields } from './config-fields.js';
+export { loadOrCreateSecretFile } from './secret-files.js';
