@@ -1,3 +1,4 @@
 // Process plumbing shared by the gateway, edge-runtime and the hub. No business logic lives here.
 export { type ConfigField, listConfigFields } from './config-fields.js';
 export { loadOrCreateSecretFile } from './secret-files.js';
+export { type ConfigTree, type LayeredConfigOptions, loadLayeredConfig } from './layered-config.js';
