@@ -1,5 +1,5 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnUntilReady } from './spawn-until-ready.js';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -23,29 +23,7 @@ export interface GatewayProcess {
 
 /** Start `outpost-gateway start` as a child process on free loopback ports and wait for its ready line. */
 export async function startGatewayProcess(dataDir: string, timeoutMs = 20_000, options: { env?: NodeJS.ProcessEnv } = {}): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [...cliArgs, 'start', '--data-dir', dataDir, '--host', '127.0.0.1', '--mqtt-port', '0', '--http-port', '0', '--ws-port', 'off'], {
-    env: { ...fastHashEnv, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const ready = await new Promise<{ mqttPort: number; httpPort: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway not ready after ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
-    let buffered = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (!line.includes('"gateway ready"')) continue;
-        clearTimeout(timer);
-        resolve(JSON.parse(line) as { mqttPort: number; httpPort: number });
-      }
-    });
-    void exited.then((code) => reject(new Error(`gateway exited with ${code} before ready; stderr: ${stderr}`)));
-  });
-  child.stdout!.resume();
+  const args = [...cliArgs, 'start', '--data-dir', dataDir, '--host', '127.0.0.1', '--mqtt-port', '0', '--http-port', '0', '--ws-port', 'off'];
+  const { child, ready, exited } = await spawnUntilReady<{ mqttPort: number; httpPort: number }>('gateway', args, { ...fastHashEnv, ...options.env }, 'gateway ready', timeoutMs);
   return { child, mqttPort: ready.mqttPort, httpPort: ready.httpPort, exited };
 }

@@ -1,5 +1,5 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnUntilReady } from './spawn-until-ready.js';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,30 +46,8 @@ export interface HubStartOptions {
 
 async function startHubOnce(dataDir: string, options: HubStartOptions): Promise<HubProcess> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const child = spawn(process.execPath, [...hubArgs, 'start', '--data-dir', dataDir, '--grpc-port', String(options.grpcPort ?? 0), '--http-port', '0'], {
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const ready = await new Promise<{ grpcPort: number; httpPort: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub not ready after ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
-    let buffered = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (!line.includes('"hub ready"')) continue;
-        clearTimeout(timer);
-        resolve(JSON.parse(line) as { grpcPort: number; httpPort: number });
-      }
-    });
-    void exited.then((code) => reject(new Error(`hub exited with ${code} before ready; stderr: ${stderr}`)));
-  });
-  child.stdout!.resume();
+  const args = [...hubArgs, 'start', '--data-dir', dataDir, '--grpc-port', String(options.grpcPort ?? 0), '--http-port', '0'];
+  const { child, ready, exited } = await spawnUntilReady<{ grpcPort: number; httpPort: number }>('hub', args, { ...process.env, ...options.env }, 'hub ready', timeoutMs);
   const token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
   return {
     child,
