@@ -9,13 +9,8 @@ export type { DeviceResult, SignalSettings } from './load/worker-protocol.js';
 export { type SeqRanges, addSeq, subtractRanges } from './load/seq-ranges.js';
 export { type MosquittoHandle, startMosquitto } from './bench/mosquitto.js';
 export { type GatewayHandle, provisionGatewayDevices, startGateway } from './bench/gateway-process.js';
-// Signals: seeded sensor profiles with labelled anomalies (training and evaluation data for models).
-export { Prng, hashSeed } from './signals/prng.js';
-export { METRICS, type MetricSpec, PROFILE_NAMES, type ProfileChoice, type ProfileName, profileForDevice } from './signals/profiles.js';
-export { ANOMALY_SAMPLES, ANOMALY_TYPES, type AnomalyLabel, type AnomalyType } from './signals/anomalies.js';
-export { BatteryModel, type BatteryOptions, openCircuitVolts } from './signals/battery-model.js';
-export { SignalGenerator, type SignalGeneratorOptions, type SignalSample } from './signals/signal-generator.js';
-export { generateSeries, type SeriesOptions, type SeriesReading } from './signals/generate-series.js';
+// Signals: seeded sensor profiles with labelled anomalies (they live in models, which trains on them).
+export * from '@outpost/models/signals';
 export { LabelsFile } from './signals/labels-file.js';
 // Faults, scenarios and the loss audit.
 export { type ProxyState, TcpProxy, type TcpProxyOptions } from './faults/tcp-proxy.js';

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { runLossAudit, formatLossAudit, type LossAuditReport } from '../audit/loss-audit.js';
 import type { DeviceResult, SignalSettings } from '../load/worker-protocol.js';
-import { ANOMALY_TYPES, type AnomalyType } from '../signals/anomalies.js';
-import { PROFILE_NAMES, type ProfileChoice } from '../signals/profiles.js';
+import { ANOMALY_TYPES, type AnomalyType, PROFILE_NAMES, type ProfileChoice } from '@outpost/models/signals';
 import { numberAtLeast, oneOf } from './option-parsers.js';
 
 export interface SignalFlags {

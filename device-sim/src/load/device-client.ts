@@ -1,9 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { MqttClient } from 'mqtt';
 import { deviceTopics } from '@outpost/protocols';
-import type { AnomalyLabel } from '../signals/anomalies.js';
-import { profileForDevice } from '../signals/profiles.js';
-import { SignalGenerator } from '../signals/signal-generator.js';
+import { type AnomalyLabel, profileForDevice, SignalGenerator } from '@outpost/models/signals';
 import { openMqttClient } from './open-mqtt-client.js';
 import { addSeq, type SeqRanges } from './seq-ranges.js';
 import { telemetryPayload } from './telemetry-payload.js';

@@ -1,6 +1,6 @@
 /** Worker-thread entry: runs its share of the devices and answers the main thread's snapshot, command and stop requests. */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AnomalyLabel } from '../signals/anomalies.js';
+import type { AnomalyLabel } from '@outpost/models/signals';
 import { DeviceClient } from './device-client.js';
 import { WorkerCounters } from './worker-counters.js';
 import type { FromWorker, LoadCommand, ToWorker, WorkerInit } from './worker-protocol.js';

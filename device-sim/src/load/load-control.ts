@@ -1,4 +1,4 @@
-import type { AnomalyType } from '../signals/anomalies.js';
+import type { AnomalyType } from '@outpost/models/signals';
 import type { LoadCommand } from './worker-protocol.js';
 
 /** What a reconnect storm cost: how many devices dropped and how long until every one had its CONNACK again. */

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isValidDeviceId } from '@outpost/protocols';
 import { SimError } from '../errors.js';
-import { ANOMALY_TYPES, type AnomalyLabel } from '../signals/anomalies.js';
-import { PROFILE_NAMES } from '../signals/profiles.js';
+import { ANOMALY_TYPES, type AnomalyLabel, PROFILE_NAMES } from '@outpost/models/signals';
 import type { LoadControl } from './load-control.js';
 import type { SignalSettings } from './worker-protocol.js';
 

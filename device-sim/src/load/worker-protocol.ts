@@ -1,6 +1,5 @@
 /** Messages between `runDeviceLoad` (main thread) and its load workers. Plain data: they cross `postMessage`. */
-import type { AnomalyLabel, AnomalyType } from '../signals/anomalies.js';
-import type { ProfileChoice } from '../signals/profiles.js';
+import type { AnomalyLabel, AnomalyType, ProfileChoice } from '@outpost/models/signals';
 import type { SeqRanges } from './seq-ranges.js';
 
 /** Realistic readings instead of the fixed test wave: each device gets a seeded signal generator. */

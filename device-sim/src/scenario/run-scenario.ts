@@ -5,7 +5,7 @@ import { LoadControl } from '../load/load-control.js';
 import { type DeviceCredential, loopbackAddresses, type SecondLine } from '../load/load-options.js';
 import type { LoadReport } from '../load/load-stats.js';
 import { runDeviceLoad } from '../load/run-device-load.js';
-import { ANOMALY_TYPES, type AnomalyLabel } from '../signals/anomalies.js';
+import { ANOMALY_TYPES, type AnomalyLabel } from '@outpost/models/signals';
 import type { Scenario, ScenarioPhase } from './scenario-schema.js';
 
 export interface ScenarioRunOptions {

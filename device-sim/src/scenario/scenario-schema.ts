@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { SimError } from '../errors.js';
-import { ANOMALY_TYPES } from '../signals/anomalies.js';
-import { PROFILE_NAMES } from '../signals/profiles.js';
+import { ANOMALY_TYPES, PROFILE_NAMES } from '@outpost/models/signals';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 const seconds = z.number().positive().max(86_400);

@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { SimError } from '../errors.js';
-import type { AnomalyLabel } from './anomalies.js';
+import type { AnomalyLabel } from '@outpost/models/signals';
 
 /** Anomaly labels appended to a JSONL file, one label a line, as a run produces them. */
 export class LabelsFile {
