@@ -42,6 +42,7 @@ const localAlertCases: Cases = {
   valid: [
     ...validBoth('minimal', alert),
     ...validBoth('all fields with 16 explanation entries', { ...alert, source: 'rule', metric: 'temp', modelVersion: 'iforest-2024.06.1', explanation: explanation(16) }),
+    ...validBoth('low confidence, for review', { ...alert, review: true }),
   ],
   invalid: [
     ...commonInvalidCases(alert, { ts: true }),
@@ -53,6 +54,7 @@ const localAlertCases: Cases = {
     ...invalidBoth('17 explanation entries', { ...alert, explanation: explanation(17) }, 'E_SCHEMA'),
     ...invalidBoth('explanation entry with an unknown field', { ...alert, explanation: [{ feature: 'f', contribution: 1, sign: '+' }] }, 'E_SCHEMA'),
     ...invalidBoth('score missing', alertWithoutScore, 'E_SCHEMA'),
+    ...invalidBoth('review as a string', { ...alert, review: 'yes' }, 'E_SCHEMA'),
     invalidCbor('CBOR NaN score', encodeCbor({ ...alert, score: NaN }), 'E_SCHEMA'),
     invalidCbor('CBOR Infinity threshold', encodeCbor({ ...alert, threshold: Infinity }), 'E_SCHEMA'),
   ],
@@ -83,9 +85,22 @@ const localPowerModeCases: Cases = {
   ],
 };
 
+const offer = { v: 1, offerId: 'offer-1', manifestPath: '/var/lib/outpost/models/ae-temperature-1.0.0-0123456789ab.json', sha256: '0'.repeat(64) };
+const localModelOfferCases: Cases = {
+  valid: validBoth('a manifest on disk', offer),
+  invalid: [
+    ...commonInvalidCases(offer),
+    ...invalidBoth('sha256 in upper case', { ...offer, sha256: 'A'.repeat(64) }, 'E_SCHEMA'),
+    ...invalidBoth('sha256 of 63 digits', { ...offer, sha256: '0'.repeat(63) }, 'E_SCHEMA'),
+    ...invalidBoth('empty manifestPath', { ...offer, manifestPath: '' }, 'E_SCHEMA'),
+    ...invalidBoth('manifestPath missing', { v: 1, offerId: 'o', sha256: '0'.repeat(64) }, 'E_SCHEMA'),
+  ],
+};
+
 export const localCases = {
   localReadingsBatch: localReadingsBatchCases,
   localAlert: localAlertCases,
   localRuntimeStatus: localRuntimeStatusCases,
   localPowerMode: localPowerModeCases,
+  localModelOffer: localModelOfferCases,
 };

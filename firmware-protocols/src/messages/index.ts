@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { commandSchema, deviceConfigSchema, deviceErrorSchema } from './device-downlink.js';
 import { commandResultSchema, eventSchema, stateSchema, telemetrySchema } from './device-uplink.js';
-import { localAlertSchema, localPowerModeSchema, localReadingsBatchSchema, localRuntimeStatusSchema } from './local.js';
+import { localAlertSchema, localModelOfferSchema, localPowerModeSchema, localReadingsBatchSchema, localRuntimeStatusSchema } from './local.js';
 
 export * from './common.js';
 export * from './device-downlink.js';
@@ -21,6 +21,7 @@ export const MESSAGE_SCHEMAS = {
   localAlert: localAlertSchema,
   localRuntimeStatus: localRuntimeStatusSchema,
   localPowerMode: localPowerModeSchema,
+  localModelOffer: localModelOfferSchema,
 } as const;
 
 export type MessageName = keyof typeof MESSAGE_SCHEMAS;

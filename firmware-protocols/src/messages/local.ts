@@ -39,6 +39,8 @@ export const localAlertSchema = z
     threshold: z.number().finite(),
     modelVersion: z.string().max(128).optional(),
     explanation: z.array(z.object({ feature: z.string().max(128), contribution: z.number().finite() }).strict()).max(16).optional(),
+    /** Low confidence (the score is just past the threshold): the alert waits in the technicians' review queue. */
+    review: z.boolean().optional(),
   })
   .strict();
 export type LocalAlert = z.infer<typeof localAlertSchema>;
@@ -54,6 +56,21 @@ export const localRuntimeStatusSchema = z
   })
   .strict();
 export type LocalRuntimeStatus = z.infer<typeof localRuntimeStatusSchema>;
+
+/**
+ * gateway → edge-runtime on `local/v1/models/offer`: load the model whose manifest is at `manifestPath` on
+ * this machine. edge-runtime checks the ONNX file's sha256 against `sha256` and the manifest before it
+ * swaps; the outcome comes back in its runtime status.
+ */
+export const localModelOfferSchema = z
+  .object({
+    v: versionField,
+    offerId: z.string().min(1).max(64),
+    manifestPath: z.string().min(1).max(1024),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+export type LocalModelOffer = z.infer<typeof localModelOfferSchema>;
 
 /** edge-runtime → gateway on `local/v1/power/mode`. */
 export const localPowerModeSchema = z

@@ -103,11 +103,12 @@ describe('local topics', () => {
     assert.equal(localTopics.alerts(), 'local/v1/alerts');
     assert.equal(localTopics.runtimeStatus(), 'local/v1/runtime/status');
     assert.equal(localTopics.powerMode(), 'local/v1/power/mode');
+    assert.equal(localTopics.modelOffer(), 'local/v1/models/offer');
     assert.equal(localTopics.all(), 'local/v1/#');
   });
 
   it('recognises every local topic and filter, and the bare local level', () => {
-    const builders = [localTopics.readings, localTopics.alerts, localTopics.runtimeStatus, localTopics.powerMode, localTopics.all];
+    const builders = [localTopics.readings, localTopics.alerts, localTopics.runtimeStatus, localTopics.powerMode, localTopics.modelOffer, localTopics.all];
     for (const build of builders) assert.equal(isLocalTopic(build()), true, build());
     for (const topic of ['local', 'local/', 'local/#', 'local/+/alerts', 'local/v2/anything']) assert.equal(isLocalTopic(topic), true, topic);
   });

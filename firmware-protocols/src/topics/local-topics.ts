@@ -11,6 +11,8 @@ export const localTopics = {
   alerts: () => `${LOCAL_TOPIC_ROOT}/alerts`,
   /** edge-runtime → gateway: runtime health and model status. */
   runtimeStatus: () => `${LOCAL_TOPIC_ROOT}/runtime/status`,
+  /** gateway → edge-runtime: load a model (manifest path and expected sha256). */
+  modelOffer: () => `${LOCAL_TOPIC_ROOT}/models/offer`,
   /** edge-runtime → gateway: current power mode. */
   powerMode: () => `${LOCAL_TOPIC_ROOT}/power/mode`,
   /** Subscription filter for every local topic. */
