@@ -32,8 +32,12 @@ export interface HelloInfo {
 export interface EnrollmentStore {
   /** A new one-time token; only its hash is stored. */
   createToken(ttlMs: number, nowMs: number): { token: string; expiresAt: number };
-  /** Trade a token for a new gateway and its credential (shown once); null when the token is unknown, used or expired. */
-  enroll(token: string, gateway: { name: string; softwareVersion: string }, nowMs: number): { gatewayId: string; credential: string } | null;
+  /**
+   * Trade a token for a new gateway and its credential (shown once); null when the token is unknown, used
+   * or expired. A used token is accepted again only with the same non-empty `requestId`, before expiry, for
+   * a gateway that never connected: the first response was lost, so the gateway gets a new secret.
+   */
+  enroll(token: string, gateway: { name: string; softwareVersion: string; requestId?: string }, nowMs: number): { gatewayId: string; credential: string } | null;
   /** The gateway a credential belongs to, or null when it is unknown or malformed. */
   authenticate(credential: string): { gatewayId: string; revoked: boolean } | null;
 }

@@ -20,11 +20,11 @@ export function createSyncHandlers(deps: SessionDeps & { registry: SessionRegist
 
   return {
     Enroll(call: ServerUnaryCall<EnrollRequest, unknown>, callback: sendUnaryData<unknown>): void {
-      const { token, name, softwareVersion } = call.request;
+      const { token, name, softwareVersion, requestId } = call.request;
       let enrolled: { gatewayId: string; credential: string } | null = null;
       try {
         const gatewayName = (name || 'gateway').slice(0, MAX_NAME);
-        enrolled = token ? store.enrollment.enroll(token, { name: gatewayName, softwareVersion: softwareVersion.slice(0, MAX_NAME) }, deps.now()) : null;
+        enrolled = token ? store.enrollment.enroll(token, { name: gatewayName, softwareVersion: softwareVersion.slice(0, MAX_NAME), requestId: requestId.slice(0, MAX_NAME) }, deps.now()) : null;
         if (enrolled) events.enrolled(enrolled.gatewayId, gatewayName);
       } catch (err) {
         deps.logger.error({ err }, 'enrollment failed');

@@ -47,6 +47,7 @@ export interface EnrollRequest {
   token: string;
   name: string;
   softwareVersion: string;
+  requestId: string;
 }
 
 /** Load the Sync service; the Stream request deserializer also records each message's size in bytes. */

@@ -46,6 +46,21 @@ export function runHubStoreContract(name: string, factory: () => { store: HubSto
       assert.equal(store.fleet.revoke('gw-0000000000000000', T0), undefined);
     });
 
+    it('a retry with the same request id after a lost response re-issues the credential; nothing else does', () => {
+      const { token } = store.enrollment.createToken(60_000, T0);
+      const first = store.enrollment.enroll(token, { name: 'x', softwareVersion: '', requestId: 'request-aaaaaaaaaaaaaaaaaaaaaaaa' }, T0)!;
+      assert.equal(store.enrollment.enroll(token, { name: 'x', softwareVersion: '', requestId: 'request-bbbbbbbbbbbbbbbbbbbbbbbb' }, T0 + 1), null, 'another request id');
+      assert.equal(store.enrollment.enroll(token, { name: 'x', softwareVersion: '' }, T0 + 1), null, 'no request id');
+      const retry = store.enrollment.enroll(token, { name: 'x', softwareVersion: '', requestId: 'request-aaaaaaaaaaaaaaaaaaaaaaaa' }, T0 + 2)!;
+      assert.equal(retry.gatewayId, first.gatewayId, 'the same gateway, not a second one');
+      assert.notEqual(retry.credential, first.credential);
+      assert.equal(store.enrollment.authenticate(first.credential), null, 'the lost credential no longer works');
+      assert.deepEqual(store.enrollment.authenticate(retry.credential), { gatewayId: first.gatewayId, revoked: false });
+      assert.equal(store.enrollment.enroll(token, { name: 'x', softwareVersion: '', requestId: 'request-aaaaaaaaaaaaaaaaaaaaaaaa' }, T0 + 60_000), null, 'not after expiry');
+      store.fleet.recordHello(first.gatewayId, { protocolVersion: 1, softwareVersion: '', backlogRecords: 0, backlogOldestMs: 0, clockTrusted: true }, T0 + 3);
+      assert.equal(store.enrollment.enroll(token, { name: 'x', softwareVersion: '', requestId: 'request-aaaaaaaaaaaaaaaaaaaaaaaa' }, T0 + 4), null, 'not once the gateway has connected');
+    });
+
     it('applies a batch once: duplicates skipped, gaps refused whole, cursor and counts move together', () => {
       const batch = [1, 2, 3].map((s) => rec(s, 'alert', payloadFor('alert', s)));
       const first = store.sync.applyBatch(gatewayId, batch, ctx());

@@ -55,7 +55,10 @@ export function waitForDrain(api: Api, timeoutMs: number): Promise<SyncView> {
     'the backlog to drain',
     async () => {
       const view = (await api<SyncView>('/api/v1/sync')).body;
-      return view.state === 'streaming' && backlogRecords(view) === 0 && view.unacked === 0 && view.ackedSeq === view.lastSeq ? view : undefined;
+      if (view.state === 'streaming' && backlogRecords(view) === 0 && view.unacked === 0 && view.ackedSeq === view.lastSeq) return view;
+      // Thrown, not returned: waitFor keeps the last failure, so a timeout says where the sync stood.
+      const lastError = view.lastError ? `${view.lastError.code ?? ''} ${view.lastError.message}` : 'none';
+      throw new Error(`state ${view.state}, ${backlogRecords(view)} records unsent, acked ${view.ackedSeq} of ${view.lastSeq}, ${view.sessions} sessions, last error: ${lastError}`);
     },
     timeoutMs,
   );

@@ -134,4 +134,8 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX commands_pending ON commands (gateway_id, id) WHERE status = 'pending';
   CREATE INDEX commands_by_device ON commands (gateway_id, device_id, id);
   `,
+  // 2: enrollment retries after a lost response (the request id's hash proves it is the same gateway).
+  `
+  ALTER TABLE enrollment_tokens ADD COLUMN request_hash TEXT;
+  `,
 ];

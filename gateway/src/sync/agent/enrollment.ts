@@ -1,10 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
+import { loadOrCreateSecretFile } from '@outpost/service-kit';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { EnrollResponse, SyncServiceClient } from './hub-client.js';
 
 export const CREDENTIAL_FILE = 'hub-credential';
+/** Kept until enrolled: a retry after a lost response proves it is the same gateway (EnrollRequest.request_id). */
+export const ENROLLMENT_REQUEST_FILE = 'enrollment-request';
 
 export interface HubCredential {
   gatewayId: string;
@@ -53,8 +56,14 @@ export class EnrollmentError extends Error {
 
 /** Trade the enrollment token for a gateway credential and store it before anything else happens. */
 export function enroll(client: SyncServiceClient, dataDir: string, token: string, name: string | undefined, timeoutMs = 15_000): Promise<HubCredential> {
+  let requestId: string;
+  try {
+    requestId = loadOrCreateSecretFile(dataDir, ENROLLMENT_REQUEST_FILE).value;
+  } catch (cause) {
+    return Promise.reject(new EnrollmentError(null, `could not store the enrollment request id: ${(cause as Error).message}`, false));
+  }
   return new Promise((resolve, reject) => {
-    client.Enroll({ token, name: name ?? hostname(), softwareVersion: softwareVersion() }, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, response?: EnrollResponse) => {
+    client.Enroll({ token, name: name ?? hostname(), softwareVersion: softwareVersion(), requestId }, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, response?: EnrollResponse) => {
       if (err || !response) {
         const details = err?.details ?? 'no response';
         const wireCode = /^(E_[A-Z_]+)/.exec(details)?.[1] ?? null;

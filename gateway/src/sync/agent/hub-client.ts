@@ -10,7 +10,7 @@ import type { GatewayMessage, HubMessage } from './sync-messages.js';
 
 /** The Sync service client as @grpc/proto-loader builds it. */
 export interface SyncServiceClient extends grpc.Client {
-  Enroll(request: { token: string; name: string; softwareVersion: string }, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, response?: EnrollResponse) => void): grpc.ClientUnaryCall;
+  Enroll(request: { token: string; name: string; softwareVersion: string; requestId: string }, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, response?: EnrollResponse) => void): grpc.ClientUnaryCall;
   Stream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<GatewayMessage, HubMessage>;
 }
 
