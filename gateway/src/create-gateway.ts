@@ -11,6 +11,8 @@ import { DeviceRegistry } from './store/device-registry.js';
 import { createReadingsQuery } from './store/readings-query.js';
 import { loadOrCreateSecretFile } from '@outpost/service-kit';
 import { StoreWriter } from './store/store-writer.js';
+import { type ReadingsFeed, createReadingsFeed } from './runtime/readings-feed.js';
+import { createRuntimeSupervisor } from './runtime/runtime-supervisor.js';
 import { type Sync, createSync } from './sync/create-sync.js';
 import { type Ui, createUi } from './ui/create-ui.js';
 import { type LogRing, createLogRing, teeToLogRing } from './ui/log-ring.js';
@@ -46,6 +48,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const metrics = createGatewayMetrics();
   let sync: Sync | null = null;
   let ui: Ui | null = null;
+  let feed: ReadingsFeed | null = null;
   const events = createGatewayEvents(logger, metrics);
   const writer = await StoreWriter.start(
     {
@@ -61,10 +64,11 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
       maxQueuedRows: config.ingest.maxQueuedRows,
     },
     {
-      onCommit: (rows, commitMs, outboxAdded) => {
+      onCommit: (rows, commitMs, outboxAdded, readingIds) => {
         events.batchCommitted(rows.length, commitMs);
         sync?.onCommit(rows, outboxAdded);
         ui?.onCommit(rows);
+        feed?.onCommit(rows, readingIds);
       },
       onPaused: () => events.producerPaused(),
       onFatal: (err) => {
@@ -83,6 +87,9 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
 
   sync = createSync({ config, db, writer, broker: broker.broker, events, metrics, logger });
   ui = await createUi({ config, db, logger, metrics, broker: broker.broker, logRing });
+  feed = createReadingsFeed(config.runtime, broker.broker, metrics);
+  let mqttUrl = '';
+  const supervisor = createRuntimeSupervisor({ config, metrics, logger, mqttUrl: () => mqttUrl });
 
   let listening = false;
   const http = createHttp({
@@ -98,6 +105,11 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     connectedDevices: broker.connectedDevices,
     revoked: broker.revoked,
     syncStatus: () => sync!.status(),
+    runtime: {
+      status: () => ({ supervisor: supervisor.status(), feed: feed!.status(), runtime: ui!.parts.runtime.runtime }),
+      publish: (topic, payload) =>
+        new Promise<void>((resolve, reject) => broker.broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, (err) => (err ? reject(err) : resolve()))),
+    },
     ui: ui.parts,
   });
 
@@ -107,6 +119,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     registry,
     writer,
     sync,
+    /** The edge-runtime child process (disabled with runtime.enabled = false). */
+    runtime: supervisor,
     /** The API token, and whether it was generated just now (then show it once). */
     apiToken,
     internalSecret: internal.value,
@@ -115,6 +129,9 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     async start(): Promise<GatewayAddresses> {
       sync!.start();
       const mqtt = await broker.listen();
+      const host = config.mqtt.host === '0.0.0.0' || config.mqtt.host === '::' ? '127.0.0.1' : config.mqtt.host;
+      mqttUrl = `mqtt://${host.includes(':') ? `[${host}]` : host}:${mqtt.mqttPort}`;
+      supervisor.start();
       await http.listen({ port: config.http.port, host: config.http.host });
       const address = http.server.address();
       const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
@@ -128,6 +145,9 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     async close(): Promise<void> {
       listening = false;
       await http.close();
+      // First, while the broker still runs: edge-runtime publishes its last alerts and persists its state.
+      await supervisor.close();
+      feed!.close();
       await sync!.stop();
       await broker.close();
       await writer.flush();

@@ -25,6 +25,7 @@ export const GATEWAY_ERRORS = {
   GW_ERR_CSRF: { retryable: false, text: 'missing or invalid CSRF token' },
   GW_ERR_USER_EXISTS: { retryable: false, text: 'a user with this name already exists' },
   GW_ERR_NOT_FOUND: { retryable: false, text: 'not found' },
+  GW_ERR_RUNTIME_UNAVAILABLE: { retryable: true, text: 'edge-runtime is not running' },
 } as const;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

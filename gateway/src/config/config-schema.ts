@@ -118,6 +118,19 @@ export const gatewayConfigSchema = z
       })
       .strict()
       .prefault({}),
+    runtime: z
+      .object({
+        enabled: z.boolean().default(true).describe('Start and supervise edge-runtime (anomaly scoring, rules) as a child process; the broker keeps running if it crashes.'),
+        entry: z.string().min(1).optional().describe("edge-runtime's entry script; by default the one beside this gateway (its dist/main.js, or src/main.ts when the gateway runs from source)."),
+        restartBaseMs: z.number().int().min(10).default(1000).describe('First restart delay after edge-runtime exits; doubles per crash (with jitter) up to restartMaxMs.'),
+        restartMaxMs: z.number().int().min(10).default(60000).describe('Longest restart delay; a run that lasted a minute resets the delay.'),
+        stopTimeoutMs: z.number().int().min(100).default(10000).describe('After SIGTERM, how long edge-runtime may take to persist its state before SIGKILL.'),
+        batchMaxReadings: z.number().int().min(1).max(5000).default(1000).describe('Accepted readings per batch on local/v1/readings.'),
+        batchMaxDelayMs: z.number().int().min(0).max(1000).default(10).describe('A readings batch goes out when full or when its oldest reading has waited this long.'),
+        maxPendingReadings: z.number().int().min(1000).default(100000).describe('Readings waiting for edge-runtime; beyond it the oldest are not scored (they stay stored) and counted.'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

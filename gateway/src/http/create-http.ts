@@ -1,5 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { LocalRuntimeStatus } from '@outpost/protocols';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { ReadingsFeedStatus } from '../runtime/readings-feed.js';
+import type { RuntimeSupervisorStatus } from '../runtime/runtime-supervisor.js';
 import type { Logger } from '../observability/logger.js';
 import type { DeviceRegistry } from '../store/device-registry.js';
 import type { ReadingsQuery } from '../store/readings-query.js';
@@ -11,6 +14,7 @@ import { createApiAuth } from './api-auth.js';
 import { httpErrorHandler } from './error-handler.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { runtimeRoutes } from './routes/runtime-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { syncRoutes } from './routes/sync-routes.js';
 
@@ -27,6 +31,10 @@ export interface HttpDeps {
   connectedDevices: () => number;
   revoked: () => void;
   syncStatus: () => Promise<SyncView>;
+  runtime: {
+    status(): { supervisor: RuntimeSupervisorStatus; feed: ReadingsFeedStatus; runtime: LocalRuntimeStatus | null };
+    publish(topic: string, payload: Buffer): Promise<void>;
+  };
   /** The technician UI at `/` (cookie sessions, its own API under /ui/api); off when absent. */
   ui?: UiParts;
 }
@@ -40,6 +48,7 @@ export function createHttp(deps: HttpDeps): FastifyInstance {
   void app.register(deviceRoutes, deps);
   void app.register(statsRoutes, deps);
   void app.register(syncRoutes, deps);
+  void app.register(runtimeRoutes, deps);
   if (deps.ui) void app.register(uiPlugin, { ...deps, ui: deps.ui });
   return app;
 }

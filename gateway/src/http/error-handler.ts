@@ -15,6 +15,7 @@ const STATUS: Partial<Record<GatewayErrorCode, number>> = {
   GW_ERR_CSRF: 403,
   GW_ERR_USER_EXISTS: 409,
   GW_ERR_NOT_FOUND: 404,
+  GW_ERR_RUNTIME_UNAVAILABLE: 503,
 };
 
 /** The one place HTTP errors take their wire shape: `{ error: { code, message, retryable } }`. */

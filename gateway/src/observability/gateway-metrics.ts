@@ -30,6 +30,9 @@ export function createGatewayMetrics() {
     syncBatchRecords: new Gauge({ name: 'outpost_gw_sync_batch_records', help: 'Current adaptive batch size (records)', registers: [registry] }),
     syncDrainRate: new Gauge({ name: 'outpost_gw_sync_drain_records_per_second', help: 'Records acked per second over the last 10 s', registers: [registry] }),
     syncCompacted: new Gauge({ name: 'outpost_gw_sync_compacted_records', help: 'Unsequenced outbox records removed or merged by budget pressure since the store writer started, by kind', labelNames: ['kind'] as const, registers: [registry] }),
+    runtimeReadingsSent: new Counter({ name: 'outpost_gw_runtime_readings_sent_total', help: 'Accepted readings published to edge-runtime on local/v1/readings', registers: [registry] }),
+    runtimeReadingsSkipped: new Counter({ name: 'outpost_gw_runtime_readings_skipped_total', help: 'Accepted readings not handed to edge-runtime because its queue was full (they stay stored, unscored)', registers: [registry] }),
+    runtimeRestarts: new Counter({ name: 'outpost_gw_runtime_restarts_total', help: 'Times the gateway restarted edge-runtime after it exited', registers: [registry] }),
     summaryOpenWindows: new Gauge({ name: 'outpost_gw_summary_open_windows', help: 'Open 1-minute summary windows (device × metric)', registers: [registry] }),
   };
   return m;

@@ -17,7 +17,8 @@ export interface StoreWriterOptions extends WriterOptions {
 
 export interface StoreWriterHooks {
   /** `outboxAdded`: sync outbox records the batch added (the sync agent wakes up on them). */
-  onCommit?: (rows: WriteRow[], commitMs: number, outboxAdded: number) => void;
+  /** `readingIds`: the row id of each reading row in `rows`, in order. */
+  onCommit?: (rows: WriteRow[], commitMs: number, outboxAdded: number, readingIds: readonly number[]) => void;
   onRetention?: (result: RetentionResult) => void;
   onPaused?: () => void;
   onFatal?: (err: Error) => void;
@@ -152,7 +153,7 @@ export class StoreWriter {
         const err = message.type === 'failed' ? new GatewayError('GW_ERR_STORE_WRITE', message.message) : null;
         if (message.type === 'committed') {
           this.#usage = message.usage;
-          this.#hooks.onCommit?.(batch.rows, message.commitMs, message.outboxAdded);
+          this.#hooks.onCommit?.(batch.rows, message.commitMs, message.outboxAdded, message.readingIds);
         }
         for (const done of batch.dones) done(err);
         this.#admitPaused();

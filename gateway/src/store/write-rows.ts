@@ -66,7 +66,8 @@ export type WriterRequest =
 
 export type WriterResponse =
   | { type: 'ready' }
-  | { type: 'committed'; id: number; usage: StoreUsage; commitMs: number; outboxAdded: number }
+  /** `readingIds`: the store row id of each reading row of the batch, in order (edge-runtime gets them). */
+  | { type: 'committed'; id: number; usage: StoreUsage; commitMs: number; outboxAdded: number; readingIds: number[] }
   | { type: 'outbox'; id: number; ok: true; value: unknown }
   | { type: 'outbox'; id: number; ok: false; message: string }
   | { type: 'failed'; id: number; message: string }

@@ -32,10 +32,12 @@ const hlc = createPersistedHlc(db);
 const outbox = createOutboxStore(db, hlc);
 const retention = createRetention(db, options, createOutboxCompaction(db, outbox.compacted));
 
+let readingIds: number[] = [];
+
 function writeRow(row: WriteRow): number {
   switch (row.k) {
     case 'reading':
-      insert.reading.run(row.deviceId, row.ts, row.receivedAt, row.seq, row.metrics);
+      readingIds.push(Number(insert.reading.run(row.deviceId, row.ts, row.receivedAt, row.seq, row.metrics).lastInsertRowid));
       if (options.syncRawReadings) outbox.enqueue('rawReading', syncPayloadOf(row), { createdAt: row.receivedAt, deviceId: row.deviceId });
       return 0;
     case 'event':
@@ -114,6 +116,7 @@ port.on('message', (request: WriterRequest) => {
     case 'batch': {
       const started = performance.now();
       let outboxAdded: number;
+      readingIds = [];
       try {
         outboxAdded = writeBatch(request.rows);
       } catch (err) {
@@ -124,7 +127,7 @@ port.on('message', (request: WriterRequest) => {
       let usage = retention.usage();
       // Over budget: make room right away instead of waiting for the next retention tick.
       if (usage.usedBytes > usage.maxBytes) usage = retention.run(Date.now());
-      send({ type: 'committed', id: request.id, usage, commitMs: performance.now() - started, outboxAdded });
+      send({ type: 'committed', id: request.id, usage, commitMs: performance.now() - started, outboxAdded, readingIds });
       return;
     }
     case 'outbox':

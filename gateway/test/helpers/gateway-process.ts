@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const cliArgs = ['--conditions=source', '--import', 'tsx', join(repoRoot, 'gateway', 'src', 'main.ts')];
-const fastHashEnv = { ...process.env, OUTPOST_GW_AUTH_SCRYPT_COST: '1024' };
+// edge-runtime stays off unless a test turns it on: most tests are about the broker, store and sync.
+const fastHashEnv = { OUTPOST_GW_RUNTIME_ENABLED: 'false', ...process.env, OUTPOST_GW_AUTH_SCRYPT_COST: '1024' };
 
 /** Provision devices through the real CLI, as an operator would. */
 export async function cliAddDevices(dataDir: string, ids: string[]): Promise<Record<string, string>> {

@@ -21,6 +21,7 @@ export async function startTestGateway(overrides: GatewayConfigInput = {}, dataD
       mqtt: { host: '127.0.0.1', port: 0, wsPort: 0, ...overrides.mqtt },
       http: { host: '127.0.0.1', port: 0, ...overrides.http },
       auth: { scryptCost: 1024, ...overrides.auth },
+      runtime: { enabled: false, ...overrides.runtime },
     },
   });
   const gateway = await createGateway(config, { logger: pino({ level: 'silent' }), ...options });
