@@ -153,6 +153,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
       await writer.flush();
       sync!.flushSummaries();
       await writer.close();
+      sync!.markCleanShutdown();
       db.close();
       logger.info({ event: 'stopped' }, 'gateway stopped');
     },

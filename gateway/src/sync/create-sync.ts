@@ -97,6 +97,10 @@ export function createSync(deps: SyncDeps) {
     flushSummaries(): void {
       summaries.close();
     },
+    /** The store writer closed after flushSummaries: record the clean shutdown. */
+    markCleanShutdown(): void {
+      summaries.markClean();
+    },
   };
 }
 

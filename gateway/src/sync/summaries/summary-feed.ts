@@ -2,7 +2,7 @@ import type { Db } from '../../store/database.js';
 import type { StoreWriter } from '../../store/store-writer.js';
 import type { WriteRow } from '../../store/write-rows.js';
 import type { Logger } from '../../observability/logger.js';
-import { type ClosedSummary, WindowSummaries, type WindowSummariesOptions } from './window-summaries.js';
+import { type ClosedSummary, SUMMARY_WINDOW_MS, WindowSummaries, type WindowSummariesOptions } from './window-summaries.js';
 
 const CLOSE_TICK_MS = 1000;
 
@@ -23,13 +23,21 @@ interface PartialRow {
  * `summary` records (through the store writer, so they share its transactions and disk budget).
  * At shutdown, open windows are sent as partial summaries and saved; the next start reopens them, so the
  * final summary of that minute is complete and replaces the partial one at the hub.
+ *
+ * After a crash (SIGKILL, power loss) nothing was saved: the open windows are rebuilt from the stored
+ * readings of the last two minutes before the crash. A window that had already closed is rebuilt from the
+ * same readings and sent again; the hub upserts summaries by window, so that costs a record, not a count.
  */
 export function createSummaryFeed(db: Db, writer: StoreWriter, options: WindowSummariesOptions, log: Logger) {
   const windows = new WindowSummaries(options);
+  const running = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = '${RUNNING_KEY}'`).get()?.value === '1';
   const restored = db.prepare<[], PartialRow>('SELECT * FROM summary_partials').all();
   for (const p of restored) windows.restore(p.device_id, p.metric, p.window_start, { count: p.count, min: p.min, max: p.max, mean: p.mean, m2: p.m2, last: p.last });
   if (restored.length > 0) db.prepare('DELETE FROM summary_partials').run();
   let written = 0;
+  const rebuilt = running && restored.length === 0 ? rebuildAfterCrash(db, windows) : { readings: 0, closed: [] };
+  if (rebuilt.readings > 0) log.warn({ event: 'summaries-rebuilt', readings: rebuilt.readings, windows: windows.openWindows }, 'unclean shutdown: open summary windows rebuilt from stored readings');
+  db.prepare(`INSERT INTO meta (key, value) VALUES ('${RUNNING_KEY}', '1') ON CONFLICT (key) DO UPDATE SET value = '1'`).run();
 
   function write(closed: ClosedSummary[], partial = false): void {
     const createdAt = Date.now();
@@ -52,6 +60,7 @@ export function createSummaryFeed(db: Db, writer: StoreWriter, options: WindowSu
     }
   }
 
+  if (rebuilt.closed.length > 0) write(rebuilt.closed);
   const timer = setInterval(() => write(windows.closeDue()), CLOSE_TICK_MS);
   timer.unref();
 
@@ -74,7 +83,33 @@ export function createSummaryFeed(db: Db, writer: StoreWriter, options: WindowSu
       clearInterval(timer);
       write(windows.closeAll(), true);
     },
+    /** After the writer has committed the partial windows and closed: the next start is a clean one. */
+    markClean(): void {
+      db.prepare(`UPDATE meta SET value = '0' WHERE key = '${RUNNING_KEY}'`).run();
+    },
   };
 }
 
-export type SummaryFeed = ReturnType<typeof createSummaryFeed>;
+/** meta key: '1' from start until a clean shutdown has saved the open windows. */
+const RUNNING_KEY = 'summaries_running';
+
+/** Feed the readings of the last two minutes before the crash back into the windows. */
+function rebuildAfterCrash(db: Db, windows: WindowSummaries): { readings: number; closed: ClosedSummary[] } {
+  // By row id, newest first, until the two minutes are behind us: no scan of the whole table.
+  let since: number | null = null;
+  let fromId = 0;
+  for (const row of db.prepare<[], { id: number; received_at: number }>('SELECT id, received_at FROM readings ORDER BY id DESC').iterate()) {
+    since ??= row.received_at - (row.received_at % SUMMARY_WINDOW_MS) - SUMMARY_WINDOW_MS;
+    if (row.received_at < since) break;
+    fromId = row.id;
+  }
+  if (since === null) return { readings: 0, closed: [] };
+  const closed: ClosedSummary[] = [];
+  let readings = 0;
+  const rows = db.prepare<[number, number], { device_id: string; received_at: number; metrics: string }>('SELECT device_id, received_at, metrics FROM readings WHERE id >= ? AND received_at >= ? ORDER BY id').iterate(fromId, since);
+  for (const row of rows) {
+    windows.add(row.device_id, row.received_at, JSON.parse(row.metrics) as Record<string, number>, closed);
+    readings++;
+  }
+  return { readings, closed };
+}
