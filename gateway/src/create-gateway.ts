@@ -82,7 +82,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const broker = await createBroker({ config, registry, events, metrics, logger, internalSecret: internal.value, ingest: () => ingest!, localIntake: () => sync?.localIntake ?? null });
   ingest = createIngest(
     { maxPayloadBytes: config.limits.maxPayloadBytes, deadLetterPayloadBytes: config.ingest.deadLetterPayloadBytes },
-    { writer, events, metrics, sendToDevice: broker.sendToDevice },
+    { writer, events, metrics, sendToDevice: broker.sendToDevice, storedRecently: readings.storedRecently },
   );
 
   sync = createSync({ config, db, writer, broker: broker.broker, events, metrics, logger });

@@ -17,8 +17,8 @@ interface Audit {
 
 const telemetry = (seq: number, encoding: 'json' | 'cbor' = 'json') => encodeMessage('telemetry', { v: 1, ts: Date.now(), seq, metrics: { temp: 20 + seq / 10 } }, encoding);
 
-function publish(client: MqttClient, topic: string, payload: Buffer, qos: 0 | 1): Promise<void> {
-  return new Promise((resolve, reject) => client.publish(topic, payload, { qos }, (err) => (err ? reject(err) : resolve())));
+function publish(client: MqttClient, topic: string, payload: Buffer, qos: 0 | 1, dup = false): Promise<void> {
+  return new Promise((resolve, reject) => client.publish(topic, payload, { qos, dup }, (err) => (err ? reject(err) : resolve())));
 }
 
 describe('gateway ingest with real MQTT clients', () => {
@@ -28,7 +28,7 @@ describe('gateway ingest with real MQTT clients', () => {
 
   before(async () => {
     gw = await startTestGateway({ limits: { maxPayloadBytes: 512, deviceMsgsPerSec: 200, deviceBurst: 50 } });
-    secrets = await gw.provision('mqttjs-1', 'mosq-1', 'bad-1', 'flood-1', 'events-1');
+    secrets = await gw.provision('mqttjs-1', 'mosq-1', 'bad-1', 'flood-1', 'events-1', 'dup-1');
     url = `mqtt://127.0.0.1:${gw.addresses.mqttPort}`;
   });
   after(() => gw.close());
@@ -49,6 +49,25 @@ describe('gateway ingest with real MQTT clients', () => {
     const latest = await gw.api<{ readings: { seq: number; metrics: { temp: number } }[] }>('/api/v1/devices/mqttjs-1/readings?limit=1');
     assert.equal(latest.body.readings[0]!.seq, 59);
     assert.equal(latest.body.readings[0]!.metrics.temp, 25.9);
+  });
+
+  it('acks a resent QoS 1 reading (DUP) without storing it twice, whether the first copy is stored or still in flight', async () => {
+    const client = await connectDevice(url, 'dup-1', secrets['dup-1']!);
+    const topic = deviceTopics.telemetry('dup-1');
+    const sent = Array.from({ length: 10 }, (_, seq) => telemetry(seq));
+    for (const payload of sent) await publish(client, topic, payload, 1);
+    // Resends of stored readings, then a reading and its resend in flight together.
+    await publish(client, topic, sent[3]!, 1, true);
+    await publish(client, topic, sent[7]!, 1, true);
+    const late = telemetry(10);
+    await Promise.all([publish(client, topic, late, 1), publish(client, topic, late, 1, true)]);
+    let audit = (await gw.api<Audit>('/api/v1/devices/dup-1/audit')).body;
+    assert.deepEqual({ stored: audit.stored, duplicates: audit.duplicates, missing: audit.missing }, { stored: 11, duplicates: 0, missing: [] });
+    // Without the DUP flag the same bytes are a new message: stored (at least once), and the audit shows it.
+    await publish(client, topic, sent[3]!, 1);
+    audit = (await gw.api<Audit>('/api/v1/devices/dup-1/audit')).body;
+    assert.deepEqual({ stored: audit.stored, duplicates: audit.duplicates }, { stored: 12, duplicates: 1 });
+    client.end();
   });
 
   it('stores readings from mosquitto_pub, an independent client, at QoS 1 in JSON and CBOR', async () => {

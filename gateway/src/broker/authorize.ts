@@ -54,7 +54,7 @@ export function createAuthorizers(deps: AuthorizeDeps) {
     const now = performance.now();
     const waitMs = session.bucket.take(now);
     const accept = () =>
-      ingest.handle({ deviceId: session.deviceId, kind: parsed.kind as 'telemetry', topic: packet.topic, payload: packet.payload as Buffer }, (err) => callback(err));
+      ingest.handle({ deviceId: session.deviceId, kind: parsed.kind as 'telemetry', topic: packet.topic, payload: packet.payload as Buffer, dup: packet.dup }, (err) => callback(err));
     if (waitMs === 0) return accept();
 
     metrics.throttled.inc();

@@ -25,6 +25,8 @@ export interface IngestDeps {
   metrics: GatewayMetrics;
   /** Send a message to a device (QoS 0, fire and forget). */
   sendToDevice: (topic: string, payload: Buffer) => void;
+  /** Whether a reading with this seq (and ts) is among the device's recent stored ones. */
+  storedRecently: (deviceId: string, seq: number, ts: number | null) => boolean;
 }
 
 export interface Uplink {
@@ -32,6 +34,8 @@ export interface Uplink {
   kind: DeviceUplinkKind;
   topic: string;
   payload: Buffer;
+  /** MQTT DUP flag: the client is resending a QoS 1 message whose PUBACK it did not get. */
+  dup?: boolean;
 }
 
 /** `done(null)`: the message is durable (committed, or dead-lettered and committed). `done(err)`: refuse it, no ack. */
@@ -44,6 +48,24 @@ export type IngestDone = (err: GatewayError | null) => void;
  */
 export function createIngest(options: IngestOptions, deps: IngestDeps) {
   const { writer, events, metrics } = deps;
+  // Readings with a seq handed to the writer and not yet committed, with the acks of resends waiting on
+  // them. Bounded by the writer's queue (ingest.maxQueuedRows): an entry leaves when its row commits.
+  const uncommitted = new Map<string, IngestDone[]>();
+
+  /**
+   * A resent QoS 1 reading (DUP) that is already stored, or still on its way to the store, is acked without
+   * a second row: its ack waits for the first copy's commit. A resend without seq cannot be told from a new
+   * reading and is stored (at least once).
+   */
+  function absorbDuplicate(uplink: Uplink, seq: number, ts: number | null, key: string, done: IngestDone): boolean {
+    const waiting = uncommitted.get(key);
+    if (waiting) waiting.push(done);
+    else if (!deps.storedRecently(uplink.deviceId, seq, ts)) return false;
+    else done(null);
+    metrics.duplicates.inc();
+    events.duplicate(uplink.deviceId, seq);
+    return true;
+  }
 
   function tellDevice(deviceId: string, code: WireErrorCode, topic: string, detail: string, seq?: number): void {
     const message = detail.length > 500 ? `${detail.slice(0, 497)}...` : detail;
@@ -94,9 +116,24 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
       tellDevice(uplink.deviceId, 'E_STORE_FULL', uplink.topic, 'raw readings are refused until space is freed', message.seq as number | undefined);
       return done(new GatewayError('GW_ERR_STORE_FULL', uplink.deviceId, { wireCode: 'E_STORE_FULL' }));
     }
+    const seq = uplink.kind === 'telemetry' && typeof message.seq === 'number' ? message.seq : null;
+    if (seq === null) {
+      writer.write(toRow(uplink, message, receivedAt), (err) => {
+        if (!err) metrics.accepted.inc({ kind: uplink.kind });
+        done(err);
+      });
+      return;
+    }
+    const ts = typeof message.ts === 'number' ? message.ts : null;
+    const key = `${uplink.deviceId}\u0000${seq}\u0000${ts ?? ''}`;
+    if (uplink.dup && absorbDuplicate(uplink, seq, ts, key, done)) return;
+    const resends: IngestDone[] = [];
+    if (!uncommitted.has(key)) uncommitted.set(key, resends);
     writer.write(toRow(uplink, message, receivedAt), (err) => {
+      if (uncommitted.get(key) === resends) uncommitted.delete(key);
       if (!err) metrics.accepted.inc({ kind: uplink.kind });
       done(err);
+      for (const resend of resends) resend(err);
     });
   }
 

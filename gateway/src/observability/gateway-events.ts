@@ -53,6 +53,9 @@ export function createGatewayEvents(logger: Logger, metrics: GatewayMetrics) {
     deviceRevoked(deviceId: string, disconnected: boolean): void {
       log.info({ event: 'device-revoked', deviceId, disconnected }, 'device revoked');
     },
+    duplicate(deviceId: string, seq: number): void {
+      log.debug({ event: 'duplicate', deviceId, seq }, 'resent reading already stored');
+    },
     batchCommitted(rows: number, commitMs: number): void {
       metrics.batchRows.observe(rows);
       metrics.commitSeconds.observe(commitMs / 1000);

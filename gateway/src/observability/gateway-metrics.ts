@@ -9,6 +9,7 @@ export function createGatewayMetrics() {
     connections: new Gauge({ name: 'outpost_gw_connections', help: 'Connected MQTT clients', labelNames: ['kind'] as const, registers: [registry] }),
     accepted: new Counter({ name: 'outpost_gw_ingest_accepted_total', help: 'Device messages validated and committed to the store', labelNames: ['kind'] as const, registers: [registry] }),
     refusals: new Counter({ name: 'outpost_gw_refusals_total', help: 'Refused connections, subscriptions and messages, by reason code', labelNames: ['reason'] as const, registers: [registry] }),
+    duplicates: new Counter({ name: 'outpost_gw_ingest_duplicates_total', help: 'Resent QoS 1 readings (DUP flag) acked without storing a second copy', registers: [registry] }),
     deadLetters: new Counter({ name: 'outpost_gw_dead_letters_total', help: 'Refused payloads written to the dead-letter table', registers: [registry] }),
     throttled: new Counter({ name: 'outpost_gw_throttled_messages_total', help: 'Messages delayed by a device rate limit', registers: [registry] }),
     producersPaused: new Counter({ name: 'outpost_gw_producers_paused_total', help: 'Times a publishing client was paused because the write queue was full', registers: [registry] }),

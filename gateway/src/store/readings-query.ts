@@ -20,6 +20,9 @@ export interface SeqAudit {
   missing: [number, number][];
 }
 
+/** How far back a resent (DUP) reading is looked for: bounded, since it runs on a hot path's rare branch. */
+export const DUPLICATE_LOOKBACK = 1000;
+
 /** Read-side queries for the API. They run on the main connection; WAL keeps them off the writer's way. */
 export function createReadingsQuery(db: Db) {
   const stmts = {
@@ -39,9 +42,18 @@ export function createReadingsQuery(db: Db) {
       'SELECT id, device_id, topic, code, detail, payload_bytes, received_at FROM dead_letters ORDER BY id DESC LIMIT ?',
     ),
     totalReadings: db.prepare('SELECT COUNT(*) FROM readings').pluck(),
+    recentSeq: db
+      .prepare<[string, number, number, number]>(
+        `SELECT 1 FROM (SELECT seq, ts FROM readings WHERE device_id = ? ORDER BY id DESC LIMIT ${DUPLICATE_LOOKBACK}) WHERE seq = ? AND (? = 0 OR ts = ?) LIMIT 1`,
+      )
+      .pluck(),
   };
 
   return {
+    /** A reading with this seq (and ts, when given) among the device's last DUPLICATE_LOOKBACK stored ones. */
+    storedRecently(deviceId: string, seq: number, ts: number | null): boolean {
+      return stmts.recentSeq.get(deviceId, seq, ts === null ? 0 : 1, ts ?? 0) !== undefined;
+    },
     latest(deviceId: string, limit: number, beforeId = Number.MAX_SAFE_INTEGER): StoredReadingView[] {
       return stmts.latest.all(deviceId, beforeId, limit).map((r) => ({ id: r.id, ts: r.ts, receivedAt: r.received_at, seq: r.seq, metrics: JSON.parse(r.metrics) as Record<string, number> }));
     },
