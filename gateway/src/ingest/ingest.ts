@@ -126,7 +126,9 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
     }
     const ts = typeof message.ts === 'number' ? message.ts : null;
     const key = `${uplink.deviceId}\u0000${seq}\u0000${ts ?? ''}`;
-    if (uplink.dup && absorbDuplicate(uplink, seq, ts, key, done)) return;
+    // Same seq and device timestamp while the first copy is still being committed: a resend, flag or not
+    // (MQTT.js, for one, resends without DUP). Against stored readings only DUP resends are looked up.
+    if ((uplink.dup || (ts !== null && uncommitted.has(key))) && absorbDuplicate(uplink, seq, ts, key, done)) return;
     const resends: IngestDone[] = [];
     if (!uncommitted.has(key)) uncommitted.set(key, resends);
     writer.write(toRow(uplink, message, receivedAt), (err) => {
