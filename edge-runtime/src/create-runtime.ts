@@ -1,0 +1,133 @@
+import * as anomaly from '@outpost/models/anomaly';
+import { localTopics } from '@outpost/protocols';
+import type { RuntimeConfig } from './config/config-schema.js';
+import { readInternalSecret, resolveModelPaths } from './config/load-config.js';
+import { isRuntimeError } from './errors.js';
+import { RuntimeMqtt, type TopicHandler } from './mqtt/runtime-mqtt.js';
+import { createOfferIntake } from './mqtt/offer-intake.js';
+import { createReadingsIntake } from './mqtt/readings-intake.js';
+import { createRootLogger, type Logger } from './observability/logger.js';
+import { createRuntimeEvents } from './observability/runtime-events.js';
+import { createScoringCore } from './pipeline/scoring-core.js';
+import { loadRulesFile } from './rules/load-rules.js';
+import type { ScoringBackend } from './scoring/scoring-backend.js';
+import { WorkerScoringBackend } from './scoring/worker-backend.js';
+import { loadState, type SavedState, saveState, stateFilePath } from './state/state-file.js';
+import { RuntimeHealth } from './status/runtime-health.js';
+import { StatusPublisher } from './status/status-publisher.js';
+
+export interface CreateRuntimeOptions {
+  logger?: Logger;
+  /** A scoring backend to use instead of the worker (tests wrap the real one). */
+  backend?: ScoringBackend;
+  /** The shipped models' manifest paths, for `models: "shipped"`; defaults to @outpost/models' list. */
+  listShippedModels?: () => string[] | Promise<string[]>;
+}
+
+/** Time close() gives queued windows and unacknowledged alerts before it gives up on them. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+// listShippedModels arrives with the models package's second phase; until then "shipped" means none.
+const shippedFromModels = (): string[] | Promise<string[]> => (anomaly as { listShippedModels?: () => string[] | Promise<string[]> }).listShippedModels?.() ?? [];
+
+/**
+ * Wire an edge-runtime from its configuration: read the rules and the saved state (a corrupt state file is
+ * logged with RT_ERR_STATE_CORRUPT and ignored), start the scoring worker. Throws RT_ERR_RULES or
+ * RT_ERR_SECRET (exit 78) before anything starts. `start()` connects and loads the models; `close()` drains and saves.
+ */
+export function createRuntime(config: RuntimeConfig, options: CreateRuntimeOptions = {}) {
+  const logger = options.logger ?? createRootLogger(config.log.level);
+  const rules = config.rulesFile ? loadRulesFile(config.rulesFile) : [];
+  readInternalSecret(config); // fail now, with exit 78, rather than on the first connect
+  const events = createRuntimeEvents(logger);
+  let statusPublisher: StatusPublisher | null = null;
+  const health = new RuntimeHealth(() => void statusPublisher?.publish());
+  const stateFile = stateFilePath(config.dataDir);
+
+  let saved: SavedState | null = null;
+  try {
+    saved = loadState(stateFile);
+  } catch (err) {
+    events.stateProblem('RT_ERR_STATE_CORRUPT', stateFile, err); // not fatal: detectors and featurizers start fresh
+  }
+
+  const backend = options.backend ?? new WorkerScoringBackend({ intraOpThreads: config.scoring.intraOpThreads }, (err) => events.workerRestarted(err));
+  const core = createScoringCore({ config, rules, backend, alertSink: (payload) => mqtt.publish(localTopics.alerts(), payload), events, health, logger, saved });
+
+  let stopping = false;
+  const handlers = new Map<string, TopicHandler>([
+    [localTopics.readings(), createReadingsIntake(core.pipeline, events, () => stopping)],
+    [localTopics.modelOffer(), createOfferIntake(core.models, events)],
+  ]);
+  const mqtt = new RuntimeMqtt(
+    {
+      url: config.mqttUrl,
+      readSecret: () => readInternalSecret(config),
+      cleanSession: config.mqtt.cleanSession,
+      reconnectMinMs: config.mqtt.reconnectMinMs,
+      reconnectMaxMs: config.mqtt.reconnectMaxMs,
+      handlers,
+      onConnectionChange: (up) => (up ? health.clear('broker') : health.set('broker', { degraded: true, detail: 'RT_ERR_MQTT: connection to the gateway broker lost; reconnecting' })),
+    },
+    events,
+    logger.child({ module: 'mqtt' }),
+  );
+  statusPublisher = new StatusPublisher(health, (payload) => mqtt.publish(localTopics.runtimeStatus(), payload), config.status.intervalMs, logger.child({ module: 'status' }));
+
+  let saving: Promise<void> = Promise.resolve();
+  const persist = (): Promise<void> => {
+    saving = saving.then(async () => {
+      try {
+        events.stateSaved(stateFile, await saveState(stateFile, core.snapshot()));
+      } catch (err) {
+        events.stateProblem('RT_ERR_STATE_WRITE', stateFile, err);
+      }
+    });
+    return saving;
+  };
+  let persistTimer: NodeJS.Timeout | null = null;
+
+  return {
+    logger,
+    events,
+    health,
+    core,
+    status: () => statusPublisher!.current(),
+
+    async start(): Promise<void> {
+      statusPublisher!.start();
+      mqtt.connect();
+      const manifests = await resolveModelPaths(config.models, options.listShippedModels ?? shippedFromModels);
+      const refused: string[] = [];
+      for (const path of manifests) {
+        await core.models.load(path, 'config').catch((err: unknown) => refused.push(`${path}: ${isRuntimeError(err) ? err.code : 'RT_ERR_MODEL_LOAD'}`));
+      }
+      if (refused.length > 0) health.set('models-at-start', { degraded: true, detail: `configured models refused: ${refused.join(', ')}` });
+      core.loop.start();
+      persistTimer = setInterval(() => void persist(), config.state.persistIntervalMs);
+      persistTimer.unref();
+      health.started();
+      logger.info({ models: manifests.length, rules: rules.length, detector: config.detector.enabled, mqttUrl: config.mqttUrl }, 'edge-runtime started');
+    },
+
+    /** Stop taking readings, score what is queued, wait for alert PUBACKs (bounded), save state, disconnect. */
+    async close(): Promise<void> {
+      if (stopping) return;
+      stopping = true;
+      health.stopping();
+      if (persistTimer) clearInterval(persistTimer);
+      await core.models.idle();
+      const drained = await Promise.race([core.loop.close().then(() => core.publisher.waitForIdle()).then(() => true), new Promise<boolean>((r) => setTimeout(r, DRAIN_TIMEOUT_MS, false).unref())]);
+      if (!drained) logger.warn({ queuedWindows: core.queue.length, pendingAlerts: core.publisher.pending }, 'drain timed out');
+      core.publisher.close();
+      await persist();
+      await statusPublisher!.publish();
+      statusPublisher!.stop();
+      await mqtt.close();
+      await backend.close();
+      logger.info({ counts: events.counts() }, 'edge-runtime stopped');
+    },
+  };
+}
+
+export type Runtime = ReturnType<typeof createRuntime>;
