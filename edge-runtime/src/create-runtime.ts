@@ -27,8 +27,7 @@ export interface CreateRuntimeOptions {
 /** Time close() gives queued windows and unacknowledged alerts before it gives up on them. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
-// listShippedModels arrives with the models package's second phase; until then "shipped" means none.
-const shippedFromModels = (): string[] | Promise<string[]> => (anomaly as { listShippedModels?: () => string[] | Promise<string[]> }).listShippedModels?.() ?? [];
+const shippedFromModels = (): string[] => anomaly.listShippedModels();
 
 /**
  * Wire an edge-runtime from its configuration: read the rules and the saved state (a corrupt state file is
@@ -97,8 +96,13 @@ export function createRuntime(config: RuntimeConfig, options: CreateRuntimeOptio
     async start(): Promise<void> {
       statusPublisher!.start();
       mqtt.connect();
-      const manifests = await resolveModelPaths(config.models, options.listShippedModels ?? shippedFromModels);
       const refused: string[] = [];
+      // No shipped models (a checkout where `npm run models:build` never ran) is a degraded runtime, not a
+      // dead one: the online detector and the rules still run.
+      const manifests = await resolveModelPaths(config.models, options.listShippedModels ?? shippedFromModels).catch((err: unknown) => {
+        refused.push(`shipped models: ${(err as Error).message}`);
+        return [] as string[];
+      });
       for (const path of manifests) {
         await core.models.load(path, 'config').catch((err: unknown) => refused.push(`${path}: ${isRuntimeError(err) ? err.code : 'RT_ERR_MODEL_LOAD'}`));
       }

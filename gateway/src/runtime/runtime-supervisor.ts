@@ -56,6 +56,8 @@ export function createRuntimeSupervisor({ config, metrics, logger, mqttUrl }: Ru
   let timer: NodeJS.Timeout | null = null;
   let nextStartAt: number | null = null;
   let exited: Promise<void> = Promise.resolve();
+  // Taken once: every restart gets the environment the gateway started with (OUTPOST_RT_* settings included).
+  const baseEnv = { ...process.env };
 
   function command(): { file: string; args: string[] } {
     if (!entry!.endsWith('.ts')) return { file: process.execPath, args: [entry!] };
@@ -68,11 +70,11 @@ export function createRuntimeSupervisor({ config, metrics, logger, mqttUrl }: Ru
     if (state === 'stopped') return;
     const { file, args } = command();
     const env = {
-      ...process.env,
+      ...baseEnv,
       OUTPOST_RT_MQTT_URL: mqttUrl(),
       OUTPOST_RT_INTERNAL_SECRET_FILE: join(config.dataDir, 'internal-secret'),
-      OUTPOST_RT_DATA_DIR: process.env.OUTPOST_RT_DATA_DIR ?? join(config.dataDir, 'edge-runtime'),
-      OUTPOST_RT_LOG_LEVEL: process.env.OUTPOST_RT_LOG_LEVEL ?? config.log.level,
+      OUTPOST_RT_DATA_DIR: baseEnv.OUTPOST_RT_DATA_DIR ?? join(config.dataDir, 'edge-runtime'),
+      OUTPOST_RT_LOG_LEVEL: baseEnv.OUTPOST_RT_LOG_LEVEL ?? config.log.level,
     };
     startedAt = performance.now();
     const proc = spawn(file, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });

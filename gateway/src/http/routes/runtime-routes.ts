@@ -12,6 +12,27 @@ const offerBody = {
 } as const;
 
 export async function runtimeRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
+  /** Alerts stored from edge-runtime, newest first, with the technicians' acknowledgements and labels. */
+  app.get<{ Querystring: { device?: string; severity?: 'info' | 'warning' | 'critical'; limit: number } }>(
+    '/api/v1/alerts',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            device: { type: 'string', minLength: 1, maxLength: 64 },
+            severity: { type: 'string', enum: ['info', 'warning', 'critical'] },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      if (!deps.ui) throw new GatewayError('GW_ERR_NOT_FOUND', 'alerts are served with the UI parts');
+      return deps.ui.alerts.list({ state: 'all', deviceId: request.query.device, severity: request.query.severity, limit: request.query.limit });
+    },
+  );
+
   /** The edge-runtime child (supervisor state, restarts), the readings feed, and the runtime's own last status. */
   app.get('/api/v1/runtime', async () => deps.runtime.status());
 
