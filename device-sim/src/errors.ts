@@ -18,6 +18,12 @@ export const SIM_ERRORS = {
   SIM_ERR_PROXY: { retryable: true, summary: 'the fault proxy could not listen' },
   SIM_ERR_LABELS_FILE: { retryable: false, summary: 'the labels file cannot be written' },
   SIM_ERR_BENCH: { retryable: true, summary: 'a benchmark step failed (enrollment, or an API of the gateway or hub)' },
+  SIM_ERR_HUB_UNREACHABLE: { retryable: true, summary: "the hub's gRPC port or HTTP API did not answer" },
+  SIM_ERR_HUB_API: { retryable: false, summary: 'the hub API refused a request (a wrong API token, or an unexpected answer)' },
+  SIM_ERR_ENROLL_TOKEN: { retryable: false, summary: 'the hub refused an enrollment token: unknown, expired or already used' },
+  SIM_ERR_ENROLL: { retryable: true, summary: 'a simulated gateway could not enroll (not a refused token)' },
+  SIM_ERR_TOKENS_FILE: { retryable: false, summary: 'the enrollment tokens file cannot be read or holds too few tokens' },
+  SIM_ERR_GATEWAY_CREDENTIALS_FILE: { retryable: false, summary: 'the gateway credentials file cannot be read or written, or is not a list of {gatewayId, credential}' },
 } as const;
 
 export type SimErrorCode = keyof typeof SIM_ERRORS;

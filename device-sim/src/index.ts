@@ -17,3 +17,9 @@ export { type ProxyState, TcpProxy, type TcpProxyOptions } from './faults/tcp-pr
 export { type Scenario, type ScenarioPhase, parseScenario, readScenarioFile, scenarioSchema } from './scenario/scenario-schema.js';
 export { type PhaseResult, runScenario, type ScenarioResult, type ScenarioRunOptions } from './scenario/run-scenario.js';
 export { formatLossAudit, type LossAuditReport, runLossAudit } from './audit/loss-audit.js';
+// Simulated gateways: sync-protocol load on a hub, with a loss audit through the hub API.
+export { type GatewayCredential, type GatewayLoadOptions, type HubApi, type RecordMix, DEFAULT_MIX, parseMix } from './gateways/gateway-load-options.js';
+export { type GatewayLoadReport, type GatewayResult, runGatewayLoad } from './gateways/run-gateway-load.js';
+export type { GatewayLoadTotals } from './gateways/gateway-stats.js';
+export { formatGatewayAudit, type GatewayAuditEntry, type GatewayAuditReport } from './gateways/gateway-audit.js';
+export { readGatewayCredentials, readTokensFile, writeGatewayCredentials } from './gateways/gateway-credentials-file.js';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type MosquittoHandle, startMosquitto } from '../src/bench/mosquitto.js';
 import { runScenario } from '../src/scenario/run-scenario.js';
 import { parseScenario, readScenarioFile } from '../src/scenario/scenario-schema.js';
-import type { AnomalyLabel } from '../src/signals/anomalies.js';
+import type { AnomalyLabel } from '@outpost/models/signals';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCENARIOS = join(REPO_ROOT, 'device-sim/scenarios');

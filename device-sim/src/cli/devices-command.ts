@@ -27,9 +27,10 @@ interface DevicesFlags extends SignalFlags, AuditFlags {
 
 const DEFAULT_DURATION_S = 10;
 
-export function formatSecondLine(l: SecondLine): string {
+/** One per-second line; `rateLabel` names what `msgPerSec` counts (records for the simulated gateways). */
+export function formatSecondLine(l: SecondLine, rateLabel = 'msg/s'): string {
   const ms = (v: number | null) => (v === null ? '-' : v.toFixed(2));
-  return `[${String(l.second).padStart(4)}s] connected ${l.connected}  sent ${l.sent}  acked ${l.acked}  errors ${l.errors}  msg/s ${l.msgPerSec}  p50 ${ms(l.p50Ms)} ms  p99 ${ms(l.p99Ms)} ms`;
+  return `[${String(l.second).padStart(4)}s] connected ${l.connected}  sent ${l.sent}  acked ${l.acked}  errors ${l.errors}  ${rateLabel} ${l.msgPerSec}  p50 ${ms(l.p50Ms)} ms  p99 ${ms(l.p99Ms)} ms`;
 }
 
 export function registerDevicesCommand(program: Command): void {

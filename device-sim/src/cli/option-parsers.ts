@@ -27,3 +27,10 @@ export function oneOf<T extends string>(choices: readonly T[]): (raw: string) =>
     return raw as T;
   };
 }
+
+/** commander parser for a `host:port` address (a gRPC target such as the hub's sync port). */
+export function hostPort(raw: string): string {
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw.trim());
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65_535) throw new InvalidArgumentError(`expected host:port such as 127.0.0.1:50051, got "${raw}"`);
+  return raw.trim();
+}
