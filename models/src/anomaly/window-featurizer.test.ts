@@ -87,3 +87,33 @@ test('bad preprocessing and foreign states are refused with their codes', () => 
   assert.throws(() => new WindowFeaturizer(other, saved), (e) => isModelError(e, 'MODEL_ERR_FEATURIZER_STATE') && !e.retryable);
   assert.throws(() => new WindowFeaturizer(spec, { ...saved, accepted: -1 }), (e) => isModelError(e, 'MODEL_ERR_FEATURIZER_STATE') && /accepted/.test(e.message));
 });
+
+test('a frozen signal drives ldz and mldz to the floor, unless it sits at the sensor limit (saturation)', () => {
+  const p = { method: 'ewma-z', alpha: 0.05, diffAlpha: 0.05, warmup: 30, clip: 8, channels: ['ldz', 'mldz'], smooth: 4, logFloor: 0.01, saturation: { battery_v: [3, 4.2] } };
+  const s = { metrics: ['battery_v'], window: 4, inputSize: 8, preprocessing: p };
+  const run = (frozenAt: number) => {
+    const f = new WindowFeaturizer(s);
+    let out: Float32Array | null = null;
+    for (let i = 0; i < 40; i++) out = f.push(i, { battery_v: 3.9 + 0.01 * Math.sin(i * 1.7) });
+    for (let i = 40; i < 50; i++) out = f.push(i, { battery_v: frozenAt });
+    return out!;
+  };
+  const frozen = run(3.8);
+  assert.ok(frozen.subarray(0, 4).every((v) => Math.abs(v - Math.log(0.01)) < 1e-5), 'ldz at ln(logFloor)');
+  assert.ok(Math.abs(frozen[7]! - Math.log(0.01)) < 1e-5, 'mldz too, once smooth readings are frozen');
+  const saturated = run(4.2);
+  assert.ok(saturated.every((v) => Math.abs(v - Math.log(0.6745)) < 1e-5), 'a reading pinned at the limit counts as an ordinary amount of change');
+});
+
+test('logOffset makes a multiplicative signal scale-free: doubling every reading leaves dz, mdz and mldz unchanged', () => {
+  const p = { method: 'ewma-z', alpha: 0.05, diffAlpha: 0.05, warmup: 30, clip: 8, channels: ['dz', 'mdz', 'mldz'], smooth: 4, logOffset: { power_w: 1e-6 } };
+  const s = { metrics: ['power_w'], window: 5, inputSize: 15, preprocessing: p };
+  const { readings } = generateSeries({ seed: 'log', deviceIds: ['p'], profile: 'power', startTs: 0, intervalMs: 60_000, samples: 120 });
+  const a = new WindowFeaturizer(s);
+  const b = new WindowFeaturizer(s);
+  for (const r of readings) {
+    const x = a.push(r.ts, r.metrics);
+    const y = b.push(r.ts, { power_w: 2 * r.metrics.power_w! });
+    if (x && y) x.forEach((v, i) => assert.ok(Math.abs(v - y[i]!) < 1e-3, `${i}: ${v} vs ${y[i]}`));
+  }
+});

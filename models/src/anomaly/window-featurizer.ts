@@ -13,8 +13,9 @@ const metricStateSchema = z
     /** Running median of |first difference| (after the log transform, if any). */
     diffScale: z.number().min(0),
     previous: z.number().nullable(),
-    /** The last ≤ `smooth` clipped dz values, oldest first: what `mdz` and `mldz` summarise. */
+    /** The last ≤ `smooth` clipped dz and ldz values, oldest first: what `mdz` and `mldz` summarise. */
     recentDz: z.array(z.number()),
+    recentLdz: z.array(z.number()),
     /** Per channel, the last ≤ window feature values, oldest first. */
     history: z.record(z.string(), z.array(z.number())),
   })
@@ -36,15 +37,14 @@ type MetricState = z.infer<typeof metricStateSchema>;
 
 /** σ = 1.4826 × median |x| for normal data. */
 const MEDIAN_ABS_TO_SIGMA = 1.4826;
-/** |dz| at its median for normal data: a saturated reading's stand-in change, neither flat nor jumpy. */
-const NEUTRAL_DZ = 0.6745;
+/** ln of |dz| at its median for normal data: a saturated reading's stand-in ldz, neither flat nor jumpy. */
+const NEUTRAL_LDZ = Math.log(0.6745);
 const clampAbs = (v: number, limit: number) => (v > limit ? limit : v < -limit ? -limit : v);
 
 /**
  * Turns one device's readings into model inputs. Each metric (optionally log-transformed) is normalised online
  * against this device's own history (winsorised EWMA mean/variance of the level, a running median of the size
- * of first differences), and the last
- * `window` values of each feature channel are kept. Deterministic: the same readings give the same bytes, and
+ * of first differences), and the last `window` values of each feature channel are kept. Deterministic: the same readings give the same bytes, and
  * `toJSON()` → constructor resumes exactly where it stopped.
  *
  * A reading that lacks a metric (dropout), carries a non-finite value, or does not advance `ts` (redelivery,
@@ -98,26 +98,15 @@ export class WindowFeaturizer {
     const z = s.n === 0 ? 0 : clampAbs((x - s.mean) / std, clip);
     const dx = s.previous === null ? 0 : x - s.previous;
     // A reading pinned at the sensor's range limit that did not move is saturation, not a frozen sensor:
-    // it counts as an ordinary change, so that normal saturation does not teach the model that flat is fine.
+    // it shows no slope and an ordinary amount of movement, so normal saturation cannot teach the model that flat is fine.
     const range = this.p.saturation[name];
     const saturated = range !== undefined && dx === 0 && (raw <= range[0] || raw >= range[1]);
-    const dz = s.n < 3 ? 0 : saturated ? NEUTRAL_DZ : dx / diffSigma;
-    const dzClipped = clampAbs(dz, clip);
-    s.recentDz.push(dzClipped);
-    if (s.recentDz.length > this.p.smooth) s.recentDz.shift();
-    const ldz = (v: number) => clampAbs(Math.log(Math.max(Math.abs(v), logFloor)), clip);
-    const values: Record<FeatureChannel, number> = {
-      z,
-      dz: dzClipped,
-      ldz: ldz(dz),
-      mdz: median(s.recentDz),
-      mldz: s.recentDz.reduce((sum, v) => sum + ldz(v), 0) / s.recentDz.length,
-    };
-    for (const channel of this.p.channels) {
-      const h = s.history[channel]!;
-      h.push(values[channel]);
-      if (h.length > this.spec.window) h.shift();
-    }
+    const dz = s.n < 3 ? 0 : clampAbs(dx / diffSigma, clip);
+    const ldz = saturated ? NEUTRAL_LDZ : clampAbs(Math.log(Math.max(Math.abs(dz), logFloor)), clip);
+    push(s.recentDz, dz, this.p.smooth);
+    push(s.recentLdz, ldz, this.p.smooth);
+    const values: Record<FeatureChannel, number> = { z, dz, ldz, mdz: median(s.recentDz), mldz: s.recentLdz.reduce((sum, v) => sum + v, 0) / s.recentLdz.length };
+    for (const channel of this.p.channels) push(s.history[channel]!, values[channel], this.spec.window);
     // Winsorised updates once the statistics have settled: an anomaly moves them as little as a `winsor`-σ reading would.
     const settled = s.n >= this.p.warmup;
     s.n++;
@@ -150,7 +139,7 @@ export class WindowFeaturizer {
   private freshState(): FeaturizerState {
     const metrics: Record<string, MetricState> = {};
     for (const name of this.spec.metrics) {
-      metrics[name] = { n: 0, mean: 0, variance: 0, diffScale: 0, previous: null, recentDz: [], history: Object.fromEntries(this.p.channels.map((c) => [c, []])) };
+      metrics[name] = { n: 0, mean: 0, variance: 0, diffScale: 0, previous: null, recentDz: [], recentLdz: [], history: Object.fromEntries(this.p.channels.map((c) => [c, []])) };
     }
     return { v: FEATURIZER_STATE_VERSION, fingerprint: this.fingerprint, accepted: 0, lastTs: null, metrics };
   }
@@ -168,7 +157,7 @@ export class WindowFeaturizer {
     for (const name of this.spec.metrics) {
       const s = state.metrics[name];
       if (!s) throw new ModelError('MODEL_ERR_FEATURIZER_STATE', `metrics.${name}: missing`);
-      if (s.recentDz.length > this.p.smooth) throw new ModelError('MODEL_ERR_FEATURIZER_STATE', `metrics.${name}.recentDz: expected at most ${this.p.smooth} values`);
+      if (s.recentDz.length > this.p.smooth || s.recentLdz.length > this.p.smooth) throw new ModelError('MODEL_ERR_FEATURIZER_STATE', `metrics.${name}.recentDz/recentLdz: expected at most ${this.p.smooth} values`);
       for (const channel of this.p.channels) {
         const h = s.history[channel];
         if (!h || h.length > this.spec.window) throw new ModelError('MODEL_ERR_FEATURIZER_STATE', `metrics.${name}.history.${channel}: expected at most ${this.spec.window} values`);
@@ -186,4 +175,10 @@ function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Appends and keeps the last `max` values. */
+function push(values: number[], v: number, max: number): void {
+  values.push(v);
+  if (values.length > max) values.shift();
 }
