@@ -4,3 +4,4 @@ export * from './messages/index.js';
 export * from './topics/index.js';
 export * from './wire-errors.js';
 export * from './sync/index.js';
+export * from './power/index.js';

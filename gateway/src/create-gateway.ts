@@ -11,6 +11,7 @@ import { DeviceRegistry } from './store/device-registry.js';
 import { createReadingsQuery } from './store/readings-query.js';
 import { loadOrCreateSecretFile } from '@outpost/service-kit';
 import { StoreWriter } from './store/store-writer.js';
+import { type Power, createPower } from './power/create-power.js';
 import { type ReadingsFeed, createReadingsFeed } from './runtime/readings-feed.js';
 import { createRuntimeSupervisor } from './runtime/runtime-supervisor.js';
 import { type Sync, createSync } from './sync/create-sync.js';
@@ -49,6 +50,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   let sync: Sync | null = null;
   let ui: Ui | null = null;
   let feed: ReadingsFeed | null = null;
+  let power: Power | null = null;
   const events = createGatewayEvents(logger, metrics);
   const writer = await StoreWriter.start(
     {
@@ -69,6 +71,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         sync?.onCommit(rows, outboxAdded);
         ui?.onCommit(rows);
         feed?.onCommit(rows, readingIds);
+        power?.onCommit(rows);
       },
       onPaused: () => events.producerPaused(),
       onFatal: (err) => {
@@ -80,12 +83,19 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
 
   let ingest: Ingest | null = null;
   const broker = await createBroker({ config, registry, events, metrics, logger, internalSecret: internal.value, ingest: () => ingest!, localIntake: () => sync?.localIntake ?? null });
+  const devicePower = createPower({
+    db,
+    metrics,
+    logger,
+    publish: (topic, payload, done) => broker.broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: true, dup: false }, (err) => done(err ?? undefined)),
+  });
+  power = devicePower;
   ingest = createIngest(
     { maxPayloadBytes: config.limits.maxPayloadBytes, deadLetterPayloadBytes: config.ingest.deadLetterPayloadBytes },
-    { writer, events, metrics, sendToDevice: broker.sendToDevice, storedRecently: readings.storedRecently },
+    { writer, events, metrics, sendToDevice: broker.sendToDevice, storedRecently: readings.storedRecently, adaptive: devicePower.adaptive },
   );
 
-  sync = createSync({ config, db, writer, broker: broker.broker, events, metrics, logger });
+  sync = createSync({ config, db, writer, broker: broker.broker, events, metrics, logger, publishConfig: (deviceId, deviceConfig) => devicePower.configs.hubDesired(deviceId, deviceConfig) });
   ui = await createUi({ config, db, logger, metrics, broker: broker.broker, logRing });
   feed = createReadingsFeed(config.runtime, broker.broker, metrics);
   let mqttUrl = '';
@@ -111,6 +121,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         new Promise<void>((resolve, reject) => broker.broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, (err) => (err ? reject(err) : resolve()))),
     },
     ui: ui.parts,
+    power: devicePower,
   });
 
   return {
@@ -119,6 +130,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     registry,
     writer,
     sync,
+    /** Device power: reporting policies, adaptive reporting, battery forecasts. */
+    power: devicePower,
     /** The edge-runtime child process (disabled with runtime.enabled = false). */
     runtime: supervisor,
     /** The API token, and whether it was generated just now (then show it once). */
@@ -127,6 +140,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     /** The technician UI; `ui.adminPassword` is set when the first admin's password was generated now (show it once). */
     ui,
     async start(): Promise<GatewayAddresses> {
+      devicePower.start();
       sync!.start();
       const mqtt = await broker.listen();
       const host = config.mqtt.host === '0.0.0.0' || config.mqtt.host === '::' ? '127.0.0.1' : config.mqtt.host;

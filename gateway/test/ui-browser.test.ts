@@ -82,6 +82,23 @@ describe('technician UI in a real browser (Debian chromium, headless)', () => {
     await page.getByTestId('command-row').getByText('ok {"rebooted":true}').waitFor({ timeout: 15_000 });
   });
 
+  it('shows the battery forecast and the reporting policy of a device', async () => {
+    const device = clients[0]!;
+    // Device time: four hourly battery levels up to now.
+    const t0 = Date.now() - 3 * 3_600_000;
+    for (let i = 0; i < 4; i++) await device.publishAsync(deviceTopics.state('pump-1'), encodeMessage('state', { v: 1, ts: t0 + i * 3_600_000, battery: { percent: 80 - i } }), { qos: 1 });
+    const policy = { intervalMs: 60_000, mode: 'adaptive', predictor: 'last-value', tolerance: { temp: 0.5 } };
+    assert.equal((await gw.api('/api/v1/devices/pump-1/reporting', { method: 'PUT', body: JSON.stringify(policy) })).status, 200);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Device pump-1' }).waitFor();
+    await page.getByTestId('battery-forecast').getByText(/^−24 %\/day, empty in about/).waitFor({ timeout: 10_000 });
+    await page.getByTestId('reporting').getByText(/^adaptive \(last-value, temp ±0\.5\), sampled every 60 s/).waitFor();
+    await page.getByRole('link', { name: '← Devices' }).click();
+    const row = page.getByRole('row', { name: /pump-1/ });
+    await row.getByTestId('battery-forecast').getByText(/^−24 %\/day/).waitFor({ timeout: 10_000 });
+    assert.ok(await page.getByRole('columnheader', { name: 'Battery forecast' }).isVisible());
+  });
+
   it('shows an injected anomaly alert and labels it', async () => {
     const internal = await connectInternal(gw.addresses.mqttPort, gw.dataDir);
     clients.push(internal);

@@ -4,11 +4,13 @@ import type { Command } from 'commander';
 import { benchEnvironment, writeJsonReport } from '../bench/bench-environment.js';
 import { benchGatewayEnv, type BenchTarget } from '../bench/bench-targets.js';
 import { ensureFdLimit } from '../bench/fd-limit.js';
+import { type ProfileResult, formatAdaptiveTable, runAdaptiveBench } from '../bench/run-adaptive-bench.js';
 import { runCeilingBench } from '../bench/run-ceiling-bench.js';
 import { runConnectionsBench } from '../bench/run-connections-bench.js';
 import { runStormBench } from '../bench/run-storm-bench.js';
 import { readLocalPortCount } from '../load/resource-limits.js';
-import { integerIn, numberAtLeast } from './option-parsers.js';
+import { PREDICTOR_KINDS, type PredictorKind } from '@outpost/protocols';
+import { integerIn, numberAtLeast, oneOf } from './option-parsers.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -57,7 +59,8 @@ environment (the report lists the values).
 Examples:
   outpost-sim bench ceiling
   outpost-sim bench connections --devices 100000
-  outpost-sim bench storm --devices 20000 --storms 3`,
+  outpost-sim bench storm --devices 20000 --storms 3
+  outpost-sim bench adaptive`,
     );
 
   const ceiling = bench
@@ -132,5 +135,92 @@ Examples:
     await writeReport('storm', f.out, { startedAt, finishedAt: new Date().toISOString(), settings: { ...f, targets, sourceAddresses, qos: 1 }, gatewayEnv, gatewayLimitsRaised: 'connections per address, connect rate and burst, per-device rate (see gatewayEnv)', results });
     const gw = results.find((r) => r.target === 'gateway');
     if (gw && (!gw.stayedUp || (gw.lossAudit && !gw.lossAudit.ok))) process.exitCode = 1;
+  });
+
+  registerAdaptiveBench(bench);
+}
+
+interface AdaptiveFlags {
+  devices: number;
+  samples: number;
+  intervalSeconds: number;
+  tolerancePercent: number;
+  maxSilenceSamples: number;
+  anomalyRate: number;
+  seed: string;
+  predictors: string;
+  lmsOrder: number;
+  lmsStep: number;
+  encoding: 'json' | 'cbor';
+  out?: string;
+}
+
+/** Invariants of dual prediction that hold by construction; the bench exits 1 when one does not. */
+function adaptiveProblems(results: readonly ProfileResult[]): string[] {
+  const problems: string[] = [];
+  for (const r of results) {
+    const label = `${r.profile}/${r.predictor}`;
+    if (r.mismatches > 0) problems.push(`${label}: the gateway's stream differs from the device's at ${r.mismatches} samples`);
+    if (r.desyncs > 0) problems.push(`${label}: ${r.desyncs} desyncs with lossless delivery`);
+    for (const m of r.metrics) if (m.maxErrorOverTolerance > 1) problems.push(`${label}: ${m.metric} left its tolerance (${m.maxErrorOverTolerance} × tolerance)`);
+  }
+  return problems;
+}
+
+/** Spikes a trend predictor anticipated: stored as predicted, within the tolerance of the spike, but not sent. */
+function spikeNotes(results: readonly ProfileResult[]): string[] {
+  return results
+    .filter((r) => r.spikes.firstSampleSent < r.spikes.beyondTolerance)
+    .map((r) => `note: ${r.profile}/${r.predictor}: ${r.spikes.beyondTolerance - r.spikes.firstSampleSent} of ${r.spikes.beyondTolerance} spikes beyond the tolerance fell within the tolerance of the prediction; stored as predicted, within the tolerance of the spike`);
+}
+
+export function registerAdaptiveBench(bench: Command): void {
+  const adaptive = bench
+    .command('adaptive')
+    .description('adaptive reporting by dual prediction on the signal profiles: transmissions saved, RMSE of the gateway stream, simulated battery life (in-process, no broker)')
+    .option('--devices <n>', 'devices per profile', integerIn(1, 10_000), 20)
+    .option('--samples <n>', 'samples per device', integerIn(10, 10_000_000), 2000)
+    .option('--interval-seconds <s>', 'sampling interval (signal time)', numberAtLeast(0.1), 60)
+    .option('--tolerance-percent <p>', 'tolerance of each metric, % of its sensor range', numberAtLeast(0), 1)
+    .option('--max-silence-samples <n>', 'heartbeat: transmit at least every n samples', integerIn(1, 3600), 60)
+    .option('--anomaly-rate <p>', 'anomaly rate of the second pass (the first has none)', numberAtLeast(0), 0.005)
+    .option('--seed <seed>', 'signal seed', '1')
+    .option('--predictors <list>', `comma-separated: ${PREDICTOR_KINDS.join(',')}`, PREDICTOR_KINDS.join(','))
+    .option('--lms-order <n>', 'LMS filter order', integerIn(1, 16), 4)
+    .option('--lms-step <mu>', 'LMS step size μ (0 < μ < 2)', numberAtLeast(0.000001), 0.05)
+    .option('--encoding <e>', 'telemetry encoding, for the bytes on air', oneOf(['json', 'cbor'] as const), 'cbor')
+    .option('--out <file>', 'JSON report path')
+    .addHelpText(
+      'after',
+      `
+Two passes over the same devices: without anomalies (savings, RMSE, battery life) and with
+--anomaly-rate (anomalies must get through: spikes beyond the tolerance sent as measured). Device and
+gateway run the shared code of @outpost/protocols over lossless, in-order delivery. Battery life comes
+from the simulated energy model in device-sim/src/power/energy-model.ts. Exit code 1 when an invariant
+fails (the gateway's stream leaves the tolerance, or gateway and device disagree).
+
+Examples:
+  outpost-sim bench adaptive
+  outpost-sim bench adaptive --tolerance-percent 0.5 --predictors last-value,lms --lms-step 0.1`,
+    );
+  adaptive.action(async (f: AdaptiveFlags) => {
+    const predictors = f.predictors.split(',').map((p) => p.trim()) as PredictorKind[];
+    if (predictors.some((p) => !(PREDICTOR_KINDS as readonly string[]).includes(p))) adaptive.error(`error: --predictors: expected names from ${PREDICTOR_KINDS.join(', ')}, got "${f.predictors}"`, { exitCode: 2 });
+    if (!(f.lmsStep < 2)) adaptive.error(`error: --lms-step: expected 0 < μ < 2, got ${f.lmsStep}`, { exitCode: 2 });
+    if (f.anomalyRate > 1) adaptive.error(`error: --anomaly-rate: expected a probability from 0 to 1, got ${f.anomalyRate}`, { exitCode: 2 });
+    const startedAt = new Date().toISOString();
+    const common = { devices: f.devices, samples: f.samples, intervalMs: Math.round(f.intervalSeconds * 1000), toleranceFraction: f.tolerancePercent / 100, maxSilenceSamples: f.maxSilenceSamples, seed: f.seed, predictors, lmsOrder: f.lmsOrder, lmsStep: f.lmsStep, encoding: f.encoding };
+    log(`adaptive bench: ${f.devices} devices × ${f.samples} samples per profile, every ${f.intervalSeconds} s, tolerance ${f.tolerancePercent} % of range, heartbeat ${f.maxSilenceSamples} samples`);
+    const clean = runAdaptiveBench({ ...common, anomalyRate: 0 });
+    log('\nwithout anomalies:');
+    for (const line of formatAdaptiveTable(clean)) log(line);
+    const anomalies = runAdaptiveBench({ ...common, anomalyRate: f.anomalyRate });
+    log(`\nwith anomalies (rate ${f.anomalyRate}; RMSE vs clean = against the signal without the injected anomalies):`);
+    for (const line of formatAdaptiveTable(anomalies)) log(line);
+    for (const note of spikeNotes(anomalies)) log(note);
+    const problems = adaptiveProblems([...clean, ...anomalies]);
+    for (const p of problems) log(`FAILED: ${p}`);
+    await writeReport('adaptive', f.out, { startedAt, finishedAt: new Date().toISOString(), settings: f, energyModel: 'device-sim/src/power/energy-model.ts (simulated)', clean, anomalies, problems });
+    if (problems.length > 0) process.exitCode = 1;
   });
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { readCredentialsFile } from '../load/credentials-file.js';
 import { type DeviceLoadOptions, loopbackAddresses, type SecondLine } from '../load/load-options.js';
 import { runDeviceLoad } from '../load/run-device-load.js';
+import { adaptiveTotals } from '../power/adaptive-reporter.js';
 import { LabelsFile } from '../signals/labels-file.js';
 import { integerIn, numberAtLeast, oneOf } from './option-parsers.js';
 import { addAuditOptions, addSignalOptions, type AuditFlags, auditIfAsked, type SignalFlags, signalSettingsFrom } from './shared-flags.js';
@@ -23,6 +24,7 @@ interface DevicesFlags extends SignalFlags, AuditFlags {
   sourceAddresses?: number;
   reconnectMs: number;
   report?: string;
+  followConfig?: boolean;
 }
 
 const DEFAULT_DURATION_S = 10;
@@ -51,7 +53,8 @@ export function registerDevicesCommand(program: Command): void {
     .option('--workers <n>', 'worker threads (default: min(2, cores))', integerIn(1, 256))
     .option('--source-addresses <n>', 'spread connections over 127.0.0.1..127.0.0.<n> (each gives ~28k local ports)', integerIn(1, 254))
     .option('--reconnect-ms <ms>', 'reconnect dropped devices after this delay (0 = leave them down)', integerIn(0), 0)
-    .option('--report <file>', 'write the full report (per second, per device) to this JSON file');
+    .option('--report <file>', 'write the full report (per second, per device) to this JSON file')
+    .option('--follow-config', "subscribe to each device's config topic and follow its reporting policy (adaptive: sample every intervalMs, send only what the shared predictor cannot predict; --messages then counts samples)");
   addSignalOptions(command);
   addAuditOptions(command)
     .addHelpText(
@@ -73,6 +76,10 @@ Examples:
   # realistic readings with labelled anomalies (training data for models), the daily cycle 60x faster
   outpost-sim devices --credentials creds.json --rate 2 --duration 120 --profile mixed --anomaly-rate 0.01 \
     --seed 42 --time-scale 60 --labels labels.jsonl
+  # adaptive reporting: set a policy on the gateway, then let the devices follow their config topic
+  curl -X PUT -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+    -d '{"intervalMs":1000,"mode":"adaptive","tolerance":{"temperature":0.5}}' localhost:8080/api/v1/devices/pump-1/reporting
+  outpost-sim devices --credentials creds.json --profile temperature --follow-config --duration 120
   # then check that every acked reading is stored (exit 1 if anything acked is missing)
   outpost-sim devices --credentials creds.json --rate 10 --duration 30 \
     --gateway-api http://127.0.0.1:8080 --api-token "$(cat .outpost/gateway/api-token)"
@@ -109,6 +116,7 @@ Exit codes: 0 ok, 1 failure or acked readings missing from the gateway, 2 bad op
         signal: abort.signal,
         signals,
         onLabels: labels ? (batch) => labels.write(batch) : undefined,
+        followConfig: flags.followConfig ?? false,
       };
       let report;
       try {
@@ -117,7 +125,7 @@ Exit codes: 0 ok, 1 failure or acked readings missing from the gateway, 2 bad op
         await labels?.close();
       }
       const lossAudit = await auditIfAsked(flags, report.devices, fail);
-      const full = { ...report, labels: labels ? { file: labels.path, written: labels.written } : null, lossAudit: lossAudit ?? null };
+      const full = { ...report, labels: labels ? { file: labels.path, written: labels.written } : null, lossAudit: lossAudit ?? null, adaptive: flags.followConfig ? adaptiveTotals(report.devices.map((d) => d.adaptive)) : null };
       if (flags.report) await writeFile(flags.report, `${JSON.stringify(full, null, 2)}\n`);
       const { devices: _devices, seconds: _seconds, ...summary } = full;
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

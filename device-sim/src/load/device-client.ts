@@ -2,9 +2,10 @@ import { performance } from 'node:perf_hooks';
 import type { MqttClient } from 'mqtt';
 import { deviceTopics } from '@outpost/protocols';
 import { type AnomalyLabel, profileForDevice, SignalGenerator } from '@outpost/models/signals';
+import { AdaptiveReporter } from '../power/adaptive-reporter.js';
 import { openMqttClient } from './open-mqtt-client.js';
 import { addSeq, type SeqRanges } from './seq-ranges.js';
-import { telemetryPayload } from './telemetry-payload.js';
+import { telemetryPayload, waveMetrics } from './telemetry-payload.js';
 import type { WorkerCounters } from './worker-counters.js';
 import type { DeviceResult, DeviceSpec, WorkerSettings } from './worker-protocol.js';
 
@@ -51,6 +52,9 @@ export class DeviceClient {
   /** Added to the device's clock when it stamps `ts` (clock-skew faults). */
   clockSkewMs = 0;
   readonly signal: SignalGenerator | undefined;
+  /** With `followConfig`: adaptive reporting as the config topic asks; while active, the usual publishing pauses. */
+  readonly reporter: AdaptiveReporter | undefined;
+  private published = 0;
   /** True once the device has nothing more to do: its count is sent and acked, or it cannot connect. */
   settled = false;
 
@@ -70,6 +74,27 @@ export class DeviceClient {
         anomalyRate: sig.anomalyRate,
         anomalyTypes: sig.anomalyTypes,
         timeScale: sig.timeScale,
+      });
+    }
+    if (settings.followConfig) {
+      let wave = 0;
+      this.reporter = new AdaptiveReporter({
+        sample: (ts) => {
+          if (!this.signal) return waveMetrics(wave++);
+          const sample = this.signal.next(ts);
+          if (sample.labels.length > 0) this.events.onLabels(sample.labels);
+          return sample.metrics;
+        },
+        transmit: (seq, ts, metrics) => this.publishReading(seq, ts, metrics),
+        onModeChange: (adaptive) => {
+          if (!adaptive && this.settings.ratePerDevice === undefined) this.pump();
+        },
+        canSample: () => this.state === 'connected',
+        now: () => Date.now() + this.clockSkewMs,
+        onExhausted: () => {
+          if (this.inflight === 0) this.settle();
+        },
+        maxSamples: settings.messagesPerDevice,
       });
     }
   }
@@ -113,6 +138,13 @@ export class DeviceClient {
       }
     });
     client.on('close', () => this.onClose());
+    if (this.reporter) {
+      const reporter = this.reporter;
+      const configTopic = deviceTopics.config(this.spec.id);
+      client.on('message', (topic, payload) => topic === configTopic && reporter.onConfig(payload));
+      // MQTT.js subscribes again by itself after a reconnect; the retained config comes with every SUBACK.
+      client.once('connect', () => client.subscribe(configTopic, { qos: 1 }, (err) => err && this.counters.recordError('publish', new Error(`subscribe to ${configTopic}: ${err.message}`))));
+    }
   }
 
   private onConnect(): void {
@@ -163,7 +195,9 @@ export class DeviceClient {
     }
   }
 
+  /** In adaptive mode the message count is a count of samples (most are not sent). */
   private messagesLeft(): boolean {
+    if (this.reporter?.active) return !this.reporter.exhausted;
     const limit = this.settings.messagesPerDevice;
     return limit === undefined || this.nextSeq < limit;
   }
@@ -171,6 +205,7 @@ export class DeviceClient {
   /** "As fast as acks allow": keep the window full. */
   private pump(): void {
     this.pumpScheduled = false;
+    if (this.reporter?.active) return;
     while (this.state === 'connected' && this.inflight < this.settings.inflightWindow && this.messagesLeft()) this.publishOne();
   }
 
@@ -192,7 +227,7 @@ export class DeviceClient {
   }
 
   private rateTick(): void {
-    if (this.state !== 'connected') return;
+    if (this.state !== 'connected' || this.reporter?.active) return;
     // Count what is due by elapsed time, so timer drift does not lower the rate; half a period of slack
     // because timers may fire a fraction of a millisecond before performance.now() reaches the period.
     const due = Math.floor(((performance.now() - this.rateStartMs) * (this.settings.ratePerDevice ?? 0)) / 1000 + 0.5) + 1;
@@ -216,9 +251,15 @@ export class DeviceClient {
       if (sample.metrics === null) return;
       metrics = sample.metrics;
     }
-    const seq = this.nextSeq++;
+    this.publishReading(this.nextSeq++, ts, metrics);
+  }
+
+  private publishReading(seq: number, ts: number, metrics: Record<string, number> | undefined): void {
+    const client = this.client;
+    if (!client) return;
     const payload = telemetryPayload(seq, ts, this.settings.encoding, metrics);
     const qos = this.settings.qos;
+    this.published++;
     this.inflight++;
     this.counters.sent++;
     const t0 = performance.now();
@@ -260,6 +301,7 @@ export class DeviceClient {
   async close(): Promise<number> {
     const wasConnected = this.state === 'connected';
     if (this.rateTimer) clearInterval(this.rateTimer);
+    this.reporter?.close();
     this.state = 'closing';
     const client = this.client;
     if (!client) {
@@ -295,6 +337,14 @@ export class DeviceClient {
   }
 
   result(): DeviceResult {
-    return { id: this.spec.id, sent: this.nextSeq, acked: this.acked, highestSentSeq: this.nextSeq - 1, highestAckedSeq: this.highestAckedSeq, ackedRanges: this.ackedRanges };
+    return {
+      id: this.spec.id,
+      sent: this.published,
+      acked: this.acked,
+      highestSentSeq: this.nextSeq - 1,
+      highestAckedSeq: this.highestAckedSeq,
+      ackedRanges: this.ackedRanges,
+      ...(this.reporter ? { adaptive: { ...this.reporter.summary } } : {}),
+    };
   }
 }

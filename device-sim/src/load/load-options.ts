@@ -65,6 +65,12 @@ export interface DeviceLoadOptions {
   control?: LoadControl;
   /** false: nobody connects until `control.connect()` (default true: all devices on the connect ramp). */
   connectOnStart?: boolean;
+  /**
+   * Subscribe to each device's config topic and follow its reporting policy: with an adaptive policy the
+   * device samples every intervalMs and sends only what the shared predictor cannot predict (seq = sample
+   * index); `messagesPerDevice` then counts samples. Default false: the config topic is ignored.
+   */
+  followConfig?: boolean;
 }
 
 type OptionalKeys = 'credentials' | 'ratePerDevice' | 'durationMs' | 'messagesPerDevice' | 'onSecond' | 'signal' | 'signals' | 'onLabels' | 'control';
@@ -153,6 +159,7 @@ export function resolveLoadOptions(input: DeviceLoadOptions): ResolvedLoadOption
     onLabels: input.onLabels,
     control: input.control,
     connectOnStart: input.connectOnStart ?? true,
+    followConfig: input.followConfig ?? false,
   };
 }
 

@@ -47,8 +47,8 @@ function partition(o: ResolvedLoadOptions): DeviceSpec[][] {
 
 function settingsOf(o: ResolvedLoadOptions): WorkerSettings {
   const { url, qos, encoding, ratePerDevice, inflightWindow, messagesPerDevice, connectRatePerSec } = o;
-  const { keepaliveSec, connectTimeoutMs, reconnectPeriodMs, drainTimeoutMs, closeTimeoutMs, signals } = o;
-  return { url, qos, encoding, ratePerDevice, inflightWindow, messagesPerDevice, connectRatePerSec, keepaliveSec, connectTimeoutMs, reconnectPeriodMs, drainTimeoutMs, closeTimeoutMs, signal: signals };
+  const { keepaliveSec, connectTimeoutMs, reconnectPeriodMs, drainTimeoutMs, closeTimeoutMs, signals, followConfig } = o;
+  return { url, qos, encoding, ratePerDevice, inflightWindow, messagesPerDevice, connectRatePerSec, keepaliveSec, connectTimeoutMs, reconnectPeriodMs, drainTimeoutMs, closeTimeoutMs, signal: signals, followConfig };
 }
 
 /**

@@ -7,6 +7,12 @@ function encodeDirect(message: object, encoding: Encoding): Buffer {
   return encoding === 'json' ? Buffer.from(JSON.stringify(message)) : encodeCbor(message);
 }
 
+/** The fixed test wave: a degree per reading around 21 °C, humidity constant. */
+export function waveMetrics(index: number): Record<string, number> {
+  const phase = (index % 360) * (Math.PI / 180);
+  return { temperature: Math.round((21 + 3 * Math.sin(phase)) * 100) / 100, humidity: 45 };
+}
+
 /**
  * One telemetry reading carrying the device's `seq` and send time. The values are a cheap deterministic
  * wave unless the device has a signal generator (`metrics`).
@@ -17,8 +23,7 @@ function encodeDirect(message: object, encoding: Encoding): Buffer {
  * byte-identical do later readings skip validation, so a codec change can never make us send something else.
  */
 export function telemetryPayload(seq: number, tsMs: number, encoding: Encoding, metrics?: Record<string, number>): Buffer {
-  const phase = (seq % 360) * (Math.PI / 180);
-  const message = { v: 1 as const, ts: tsMs, seq, metrics: metrics ?? { temperature: Math.round((21 + 3 * Math.sin(phase)) * 100) / 100, humidity: 45 } };
+  const message = { v: 1 as const, ts: tsMs, seq, metrics: metrics ?? waveMetrics(seq) };
   const direct = directEncodingMatches.get(encoding);
   if (direct === true) return encodeDirect(message, encoding);
   const checked = encodeMessage('telemetry', message, encoding);

@@ -1,5 +1,6 @@
 /** Messages between `runDeviceLoad` (main thread) and its load workers. Plain data: they cross `postMessage`. */
 import type { AnomalyLabel, AnomalyType, ProfileChoice } from '@outpost/models/signals';
+import type { AdaptiveSummary } from '../power/adaptive-reporter.js';
 import type { SeqRanges } from './seq-ranges.js';
 
 /** Realistic readings instead of the fixed test wave: each device gets a seeded signal generator. */
@@ -33,6 +34,8 @@ export interface WorkerSettings {
   drainTimeoutMs: number;
   closeTimeoutMs: number;
   signal?: SignalSettings;
+  /** Subscribe to the device's config topic and follow its reporting policy (adaptive reporting). */
+  followConfig?: boolean;
 }
 
 export interface WorkerInit {
@@ -70,6 +73,8 @@ export interface DeviceResult {
   highestAckedSeq: number;
   /** Every seq whose PUBACK arrived, as inclusive ranges (QoS 1): what the loss audit checks against the store. */
   ackedRanges: SeqRanges;
+  /** With `followConfig`: what adaptive reporting did (samples taken, transmissions, epochs). */
+  adaptive?: AdaptiveSummary;
 }
 
 /**

@@ -21,6 +21,7 @@ const localReadingsBatchCases: Cases = {
       v: 1,
       readings: [reading, { ...reading, id: 2, metrics: { temp: 21.75, hum: 40 } }, { ...reading, id: 3, deviceId: `D${'9'.repeat(63)}` }],
     }),
+    ...validBoth('a predicted reading beside a real one', { v: 1, readings: [{ ...reading, id: 4, ts: 1699999940000, predicted: true }, { ...reading, id: 5 }] }),
   ],
   invalid: [
     ...commonInvalidCases(batch),
@@ -31,6 +32,8 @@ const localReadingsBatchCases: Cases = {
     ...invalidBoth('reading without receivedAt', { v: 1, readings: [{ id: 1, deviceId: 'dev-1', ts: 1, metrics: { t: 1 } }] }, 'E_SCHEMA'),
     ...invalidBoth('reading with an unknown field', withReading({ extra: 1 }), 'E_SCHEMA'),
     ...invalidBoth('reading with empty metrics', withReading({ metrics: {} }), 'E_SCHEMA'),
+    ...invalidBoth('predicted: false (leave it out instead)', withReading({ predicted: false }), 'E_SCHEMA'),
+    ...invalidBoth('predicted as a string', withReading({ predicted: 'yes' }), 'E_SCHEMA'),
     ...badDeviceIds.flatMap(([label, deviceId]) => invalidBoth(`deviceId ${label}`, withReading({ deviceId }), 'E_SCHEMA')),
   ],
 };

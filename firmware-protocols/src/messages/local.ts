@@ -3,7 +3,10 @@ import { deviceId, epochMs, metrics, name, versionField } from './common.js';
 
 export const MAX_READINGS_PER_BATCH = 5000;
 
-/** One accepted reading as the gateway stored it. `id` is the gateway store's row id. */
+/**
+ * One accepted reading as the gateway stored it. `id` is the gateway store's row id. `predicted`: the
+ * device did not send this sample (adaptive reporting); the gateway filled in the shared predictor's value.
+ */
 export const storedReadingSchema = z
   .object({
     id: z.number().int().min(1),
@@ -11,6 +14,7 @@ export const storedReadingSchema = z
     ts: epochMs,
     receivedAt: epochMs,
     metrics,
+    predicted: z.literal(true).optional().describe('filled in by the gateway (adaptive reporting), not sent by the device'),
   })
   .strict();
 export type StoredReading = z.infer<typeof storedReadingSchema>;

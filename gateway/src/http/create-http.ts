@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { LocalRuntimeStatus } from '@outpost/protocols';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import type { Power } from '../power/create-power.js';
 import type { ReadingsFeedStatus } from '../runtime/readings-feed.js';
 import type { RuntimeSupervisorStatus } from '../runtime/runtime-supervisor.js';
 import type { Logger } from '../observability/logger.js';
@@ -14,6 +15,7 @@ import { createApiAuth } from './api-auth.js';
 import { httpErrorHandler } from './error-handler.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { reportingRoutes } from './routes/reporting-routes.js';
 import { runtimeRoutes } from './routes/runtime-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { syncRoutes } from './routes/sync-routes.js';
@@ -35,6 +37,8 @@ export interface HttpDeps {
     status(): { supervisor: RuntimeSupervisorStatus; feed: ReadingsFeedStatus; runtime: LocalRuntimeStatus | null };
     publish(topic: string, payload: Buffer): Promise<void>;
   };
+  /** Reporting policies, adaptive reporting and battery forecasts. */
+  power: Power;
   /** The technician UI at `/` (cookie sessions, its own API under /ui/api); off when absent. */
   ui?: UiParts;
 }
@@ -46,6 +50,7 @@ export function createHttp(deps: HttpDeps): FastifyInstance {
   app.addHook('onRequest', createApiAuth(deps.apiToken));
   void app.register(healthRoutes, deps);
   void app.register(deviceRoutes, deps);
+  void app.register(reportingRoutes, deps);
   void app.register(statsRoutes, deps);
   void app.register(syncRoutes, deps);
   void app.register(runtimeRoutes, deps);

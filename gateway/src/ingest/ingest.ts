@@ -27,6 +27,11 @@ export interface IngestDeps {
   sendToDevice: (topic: string, payload: Buffer) => void;
   /** Whether a reading with this seq (and ts) is among the device's recent stored ones. */
   storedRecently: (deviceId: string, seq: number, ts: number | null) => boolean;
+  /** Adaptive reporting: the predicted rows to store before a device's reading (null: the device reports periodically). */
+  adaptive?: {
+    rowsFor(deviceId: string, seq: number | null, ts: number, receivedAt: number, metrics: Record<string, number>): WriteRow[] | null;
+    writeFailed(deviceId: string, seq: number | null): void;
+  };
 }
 
 export interface Uplink {
@@ -118,8 +123,11 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
     }
     const seq = uplink.kind === 'telemetry' && typeof message.seq === 'number' ? message.seq : null;
     if (seq === null) {
-      writer.write(toRow(uplink, message, receivedAt), (err) => {
+      const row = toRow(uplink, message, receivedAt);
+      const filled = row.k === 'reading' ? deps.adaptive?.rowsFor(uplink.deviceId, null, row.ts, receivedAt, message.metrics as Record<string, number>) : null;
+      writer.write(row, (err) => {
         if (!err) metrics.accepted.inc({ kind: uplink.kind });
+        else if (filled) deps.adaptive?.writeFailed(uplink.deviceId, null);
         done(err);
       });
       return;
@@ -131,9 +139,14 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
     if ((uplink.dup || (ts !== null && uncommitted.has(key))) && absorbDuplicate(uplink, seq, ts, key, done)) return;
     const resends: IngestDone[] = [];
     if (!uncommitted.has(key)) uncommitted.set(key, resends);
-    writer.write(toRow(uplink, message, receivedAt), (err) => {
+    const row = toRow(uplink, message, receivedAt);
+    // Samples an adaptive device skipped before this one are filled in, in the same transaction: its
+    // PUBACK then means the whole reconstructed stream up to here is durable.
+    const filled = row.k === 'reading' ? (deps.adaptive?.rowsFor(uplink.deviceId, seq, row.ts, receivedAt, message.metrics as Record<string, number>) ?? null) : null;
+    writer.writeAll(filled ? [...filled, row] : [row], (err) => {
       if (uncommitted.get(key) === resends) uncommitted.delete(key);
       if (!err) metrics.accepted.inc({ kind: uplink.kind });
+      else if (filled) deps.adaptive?.writeFailed(uplink.deviceId, seq);
       done(err);
       for (const resend of resends) resend(err);
     });

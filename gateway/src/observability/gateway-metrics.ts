@@ -34,6 +34,8 @@ export function createGatewayMetrics() {
     runtimeReadingsSent: new Counter({ name: 'outpost_gw_runtime_readings_sent_total', help: 'Accepted readings published to edge-runtime on local/v1/readings', registers: [registry] }),
     runtimeReadingsSkipped: new Counter({ name: 'outpost_gw_runtime_readings_skipped_total', help: 'Accepted readings not handed to edge-runtime because its queue was full (they stay stored, unscored)', registers: [registry] }),
     runtimeRestarts: new Counter({ name: 'outpost_gw_runtime_restarts_total', help: 'Times the gateway restarted edge-runtime after it exited', registers: [registry] }),
+    adaptiveFilled: new Counter({ name: 'outpost_gw_adaptive_filled_total', help: 'Readings filled in from the shared predictor for samples adaptive devices did not send (stored as predicted)', registers: [registry] }),
+    adaptiveDesyncs: new Counter({ name: 'outpost_gw_adaptive_desyncs_total', help: 'Times an adaptive device and the gateway fell out of step (filling stops until the device starts a new epoch)', registers: [registry] }),
     summaryOpenWindows: new Gauge({ name: 'outpost_gw_summary_open_windows', help: 'Open 1-minute summary windows (device × metric)', registers: [registry] }),
   };
   return m;

@@ -109,7 +109,8 @@ export function createReadingsFeed(options: GatewayConfig['runtime'], broker: Ae
       for (const row of rows) {
         if (row.k !== 'reading') continue;
         const id = readingIds[i++]!;
-        pending.push(`{"id":${id},"deviceId":${JSON.stringify(row.deviceId)},"ts":${row.ts},"receivedAt":${row.receivedAt},"metrics":${row.metrics}}`);
+        // Filled-in samples are scored too, marked, so a model can weigh them (a spike is always sent, never filled).
+        pending.push(`{"id":${id},"deviceId":${JSON.stringify(row.deviceId)},"ts":${row.ts},"receivedAt":${row.receivedAt},"metrics":${row.metrics}${row.predicted ? ',"predicted":true' : ''}}`);
       }
       const over = size() - options.maxPendingReadings;
       if (over > 0) skipOldest(over);

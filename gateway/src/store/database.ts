@@ -154,6 +154,27 @@ const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX ui_commands_by_device ON ui_commands (device_id, issued_at);
   `,
+  // Device power (adaptive reporting, battery forecast). `readings.predicted` = 1: filled in by the gateway
+  // from the shared predictor, not sent by the device. `device_reporting`: the local reporting policy, the
+  // hub's latest desired config, and the last configVersion published on the device's config topic.
+  // `battery_history`: battery percent over the device's time, thinned and capped per device.
+  `
+  ALTER TABLE readings ADD COLUMN predicted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE summary_partials ADD COLUMN predicted_count INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE device_reporting (
+    device_id TEXT PRIMARY KEY,
+    policy TEXT,
+    hub_config TEXT,
+    config_version INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE battery_history (
+    device_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    percent REAL NOT NULL,
+    PRIMARY KEY (device_id, ts)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,17 +6,25 @@ export interface StoredReadingView {
   receivedAt: number;
   seq: number | null;
   metrics: Record<string, number>;
+  /** Filled in by the gateway from the shared predictor (adaptive reporting); absent on readings the device sent. */
+  predicted?: true;
 }
 
+/** Counts are of readings the device sent; filled-in (predicted) rows are counted apart. */
 export interface SeqAudit {
   deviceId: string;
   stored: number;
+  /** Rows the gateway filled in for samples an adaptive device did not send. */
+  predicted: number;
   withSeq: number;
   distinctSeqs: number;
   duplicates: number;
   minSeq: number | null;
   maxSeq: number | null;
-  /** Gaps between the lowest and highest stored seq, as inclusive [from, to] ranges (first 100). */
+  /**
+   * Gaps between the lowest and highest stored seq, as inclusive [from, to] ranges (first 100). A seq an
+   * adaptive device skipped on purpose and the gateway filled in is not a gap.
+   */
   missing: [number, number][];
 }
 
@@ -26,12 +34,13 @@ export const DUPLICATE_LOOKBACK = 1000;
 /** Read-side queries for the API. They run on the main connection; WAL keeps them off the writer's way. */
 export function createReadingsQuery(db: Db) {
   const stmts = {
-    latest: db.prepare<[string, number, number], { id: number; ts: number; received_at: number; seq: number | null; metrics: string }>(
-      'SELECT id, ts, received_at, seq, metrics FROM readings WHERE device_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
+    latest: db.prepare<[string, number, number], { id: number; ts: number; received_at: number; seq: number | null; metrics: string; predicted: number }>(
+      'SELECT id, ts, received_at, seq, metrics, predicted FROM readings WHERE device_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
     ),
     counts: db.prepare<[string], { stored: number; with_seq: number; distinct_seqs: number; min_seq: number | null; max_seq: number | null }>(
-      'SELECT COUNT(*) AS stored, COUNT(seq) AS with_seq, COUNT(DISTINCT seq) AS distinct_seqs, MIN(seq) AS min_seq, MAX(seq) AS max_seq FROM readings WHERE device_id = ?',
+      'SELECT COUNT(*) AS stored, COUNT(seq) AS with_seq, COUNT(DISTINCT seq) AS distinct_seqs, MIN(seq) AS min_seq, MAX(seq) AS max_seq FROM readings WHERE device_id = ? AND predicted = 0',
     ),
+    predicted: db.prepare<[string]>('SELECT COUNT(*) FROM readings WHERE device_id = ? AND predicted = 1').pluck(),
     gaps: db.prepare<[string], { from_seq: number; to_seq: number }>(
       `SELECT seq + 1 AS from_seq, next_seq - 1 AS to_seq FROM (
          SELECT seq, LEAD(seq) OVER (ORDER BY seq) AS next_seq
@@ -44,7 +53,7 @@ export function createReadingsQuery(db: Db) {
     totalReadings: db.prepare('SELECT COUNT(*) FROM readings').pluck(),
     recentSeq: db
       .prepare<[string, number, number, number]>(
-        `SELECT 1 FROM (SELECT seq, ts FROM readings WHERE device_id = ? ORDER BY id DESC LIMIT ${DUPLICATE_LOOKBACK}) WHERE seq = ? AND (? = 0 OR ts = ?) LIMIT 1`,
+        `SELECT 1 FROM (SELECT seq, ts FROM readings WHERE device_id = ? AND predicted = 0 ORDER BY id DESC LIMIT ${DUPLICATE_LOOKBACK}) WHERE seq = ? AND (? = 0 OR ts = ?) LIMIT 1`,
       )
       .pluck(),
   };
@@ -55,13 +64,21 @@ export function createReadingsQuery(db: Db) {
       return stmts.recentSeq.get(deviceId, seq, ts === null ? 0 : 1, ts ?? 0) !== undefined;
     },
     latest(deviceId: string, limit: number, beforeId = Number.MAX_SAFE_INTEGER): StoredReadingView[] {
-      return stmts.latest.all(deviceId, beforeId, limit).map((r) => ({ id: r.id, ts: r.ts, receivedAt: r.received_at, seq: r.seq, metrics: JSON.parse(r.metrics) as Record<string, number> }));
+      return stmts.latest.all(deviceId, beforeId, limit).map((r) => ({
+        id: r.id,
+        ts: r.ts,
+        receivedAt: r.received_at,
+        seq: r.seq,
+        metrics: JSON.parse(r.metrics) as Record<string, number>,
+        ...(r.predicted ? { predicted: true as const } : {}),
+      }));
     },
     audit(deviceId: string): SeqAudit {
       const c = stmts.counts.get(deviceId)!;
       return {
         deviceId,
         stored: c.stored,
+        predicted: stmts.predicted.get(deviceId) as number,
         withSeq: c.with_seq,
         distinctSeqs: c.distinct_seqs,
         duplicates: c.with_seq - c.distinct_seqs,

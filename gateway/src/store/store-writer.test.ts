@@ -75,6 +75,32 @@ describe('StoreWriter', () => {
     reader.close();
   });
 
+  test('writeAll: a group commits in one transaction, even past batchMaxRows and behind a full queue, with one done', async () => {
+    const batches: WriteRow[][] = [];
+    const { writer, reader } = await openStore({ batchMaxRows: 10, maxQueuedRows: 5 }, { onCommit: (rows) => batches.push(rows) });
+    const before = doneProbe();
+    writer.write(reading('single', 0), before.done);
+    for (let i = 1; i < 5; i++) writer.write(reading('single', i), () => {});
+    // The queue is full: the group waits outside it, then enters it whole.
+    const group = Array.from({ length: 25 }, (_, i) => ({ ...reading('group', i), ...(i < 24 ? { predicted: true as const } : {}) }));
+    const probe = doneProbe();
+    let calls = 0;
+    writer.writeAll(group, (err) => {
+      calls++;
+      probe.done(err);
+    });
+    assert.equal(await before.result, null);
+    assert.equal(await probe.result, null);
+    await writer.flush();
+    assert.equal(calls, 1);
+    const holding = batches.filter((rows) => rows.some((r) => r.k === 'reading' && r.deviceId === 'group'));
+    assert.equal(holding.length, 1, 'one transaction');
+    assert.equal(holding[0]!.filter((r) => r.k === 'reading' && r.deviceId === 'group').length, 25);
+    assert.equal(reader.prepare("SELECT COUNT(*) FROM readings WHERE device_id = 'group' AND predicted = 1").pluck().get(), 24);
+    await writer.close();
+    reader.close();
+  });
+
   test('many writes arriving together commit in few transactions', async () => {
     const batches: number[] = [];
     const { writer, reader } = await openStore({ batchMaxRows: 2000 }, { onCommit: (rows) => batches.push(rows.length) });

@@ -45,7 +45,7 @@ export class StoreWriter {
   #timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   #timerIsImmediate = false;
   readonly #inFlight = new Map<number, Batch>();
-  readonly #paused: { row: WriteRow; done: WriteDone }[] = [];
+  readonly #paused: { rows: WriteRow[]; done: WriteDone }[] = [];
   readonly #retentionWaiters = new Map<number, { resolve: (r: RetentionResult) => void; reject: (err: Error) => void }>();
   readonly #outboxWaiters = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   #queuedRows = 0;
@@ -87,21 +87,32 @@ export class StoreWriter {
 
   /** Queue a row; `done` runs once it is committed. With the queue full the row waits outside it and its producer with it. */
   write(row: WriteRow, done: WriteDone): void {
+    this.writeAll([row], done);
+  }
+
+  /**
+   * Queue rows that must commit together, in one transaction (a reading and the samples filled in before
+   * it); `done` runs once, after that commit. The group may make a batch larger than batchMaxRows.
+   */
+  writeAll(rows: WriteRow[], done: WriteDone): void {
     if (this.#closed) return done(new GatewayError('GW_ERR_STORE_CLOSED'));
+    if (rows.length === 0) return done(null);
     if (this.#queuedRows >= this.#options.maxQueuedRows || this.#paused.length > 0) {
-      this.#paused.push({ row, done });
+      this.#paused.push({ rows, done });
       this.#hooks.onPaused?.();
       return;
     }
-    this.#append(row, done);
+    this.#append(rows, done);
   }
 
-  #append(row: WriteRow, done: WriteDone): void {
-    const size = this.#pending.rows.push(row);
+  #append(rows: WriteRow[], done: WriteDone): void {
+    const before = this.#pending.rows.length;
+    for (const row of rows) this.#pending.rows.push(row);
     this.#pending.dones.push(done);
-    this.#queuedRows++;
-    if (size === 1) this.#pendingSince = performance.now();
-    if (size === 1 || size >= this.#options.batchMaxRows) this.#schedule();
+    this.#queuedRows += rows.length;
+    const size = this.#pending.rows.length;
+    if (before === 0) this.#pendingSince = performance.now();
+    if (before === 0 || size >= this.#options.batchMaxRows) this.#schedule();
   }
 
   #schedule(): void {
@@ -184,7 +195,7 @@ export class StoreWriter {
   #admitPaused(): void {
     while (this.#paused.length > 0 && this.#queuedRows < this.#options.maxQueuedRows) {
       const next = this.#paused.shift()!;
-      this.#append(next.row, next.done);
+      this.#append(next.rows, next.done);
     }
   }
 

@@ -6,14 +6,15 @@ import type { HlcTimestamp } from '@outpost/protocols';
  * Events, state, command results and alerts also become outbox records in the same transaction.
  */
 export type WriteRow =
-  | { k: 'reading'; deviceId: string; ts: number; receivedAt: number; seq: number | null; metrics: string }
+  /** `predicted`: filled in from the shared predictor (adaptive reporting), not sent by the device. */
+  | { k: 'reading'; deviceId: string; ts: number; receivedAt: number; seq: number | null; metrics: string; predicted?: true }
   | { k: 'event'; deviceId: string; ts: number; receivedAt: number; seq: number | null; type: string; severity: string; data: string | null }
   | { k: 'state'; deviceId: string; ts: number; receivedAt: number; state: string; batteryPercent: number | null; firmware: string | null }
   | { k: 'commandResult'; deviceId: string; commandId: string; receivedAt: number; status: string; body: string }
   | { k: 'deadLetter'; deviceId: string | null; topic: string; code: string; detail: string; payload: Uint8Array; payloadBytes: number; receivedAt: number }
   | { k: 'alert'; alertId: string; deviceId: string; ts: number; receivedAt: number; severity: string; body: string }
   | { k: 'summary'; deviceId: string; metric: string; windowStartMs: number; windowMs: number; createdAt: number; m2: number; payload: string }
-  | { k: 'summaryPartial'; deviceId: string; metric: string; windowStartMs: number; count: number; min: number; max: number; mean: number; m2: number; last: number };
+  | { k: 'summaryPartial'; deviceId: string; metric: string; windowStartMs: number; count: number; min: number; max: number; mean: number; m2: number; last: number; predictedCount: number };
 
 export interface WriterOptions {
   file: string;

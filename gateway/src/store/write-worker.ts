@@ -1,6 +1,7 @@
 // The store's single writer, in its own thread so that fsync never blocks the broker's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
+import { createBatteryHistoryWriter } from '../power/battery-history.js';
 import { createRetention } from './retention.js';
 import { createOutboxCompaction } from '../sync/outbox/outbox-compaction.js';
 import { createOutboxStore } from '../sync/outbox/outbox-store.js';
@@ -13,7 +14,7 @@ const port = parentPort!;
 const db = openDatabase(options.file, { synchronous: options.synchronous });
 
 const insert = {
-  reading: db.prepare('INSERT INTO readings (device_id, ts, received_at, seq, metrics) VALUES (?, ?, ?, ?, ?)'),
+  reading: db.prepare('INSERT INTO readings (device_id, ts, received_at, seq, metrics, predicted) VALUES (?, ?, ?, ?, ?, ?)'),
   event: db.prepare('INSERT INTO device_events (device_id, ts, received_at, seq, type, severity, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
   state: db.prepare(
     'INSERT INTO device_state (device_id, ts, received_at, state) VALUES (?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET ts = excluded.ts, received_at = excluded.received_at, state = excluded.state',
@@ -22,11 +23,12 @@ const insert = {
   commandResult: db.prepare('INSERT INTO command_results (device_id, command_id, received_at, status, body) VALUES (?, ?, ?, ?, ?)'),
   deadLetter: db.prepare('INSERT INTO dead_letters (device_id, topic, code, detail, payload, payload_bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
   summaryPartial: db.prepare(
-    'INSERT OR REPLACE INTO summary_partials (device_id, metric, window_start, count, min, max, mean, m2, last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO summary_partials (device_id, metric, window_start, count, min, max, mean, m2, last, predicted_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   ),
   alert: db.prepare('INSERT OR IGNORE INTO alerts (alert_id, device_id, ts, received_at, severity, body) VALUES (?, ?, ?, ?, ?, ?)'),
 };
 const trimDeadLetters = db.prepare('DELETE FROM dead_letters WHERE id <= ?');
+const batteryHistory = createBatteryHistoryWriter(db);
 
 const hlc = createPersistedHlc(db);
 const outbox = createOutboxStore(db, hlc);
@@ -37,8 +39,9 @@ let readingIds: number[] = [];
 function writeRow(row: WriteRow): number {
   switch (row.k) {
     case 'reading':
-      readingIds.push(Number(insert.reading.run(row.deviceId, row.ts, row.receivedAt, row.seq, row.metrics).lastInsertRowid));
-      if (options.syncRawReadings) outbox.enqueue('rawReading', syncPayloadOf(row), { createdAt: row.receivedAt, deviceId: row.deviceId });
+      readingIds.push(Number(insert.reading.run(row.deviceId, row.ts, row.receivedAt, row.seq, row.metrics, row.predicted ? 1 : 0).lastInsertRowid));
+      // The hub gets what devices sent; what the gateway filled in reaches it as summaries' predictedCount.
+      if (options.syncRawReadings && !row.predicted) outbox.enqueue('rawReading', syncPayloadOf(row), { createdAt: row.receivedAt, deviceId: row.deviceId });
       return 0;
     case 'event':
       insert.event.run(row.deviceId, row.ts, row.receivedAt, row.seq, row.type, row.severity, row.data);
@@ -47,6 +50,7 @@ function writeRow(row: WriteRow): number {
     case 'state':
       insert.state.run(row.deviceId, row.ts, row.receivedAt, row.state);
       if (row.batteryPercent !== null || row.firmware !== null) insert.battery.run(row.batteryPercent, row.firmware, row.deviceId);
+      if (row.batteryPercent !== null) batteryHistory.add(row.deviceId, row.ts, row.batteryPercent);
       outbox.enqueue('deviceState', syncPayloadOf(row), { createdAt: row.receivedAt, deviceId: row.deviceId });
       return 0;
     case 'commandResult':
@@ -65,7 +69,7 @@ function writeRow(row: WriteRow): number {
       outbox.enqueue('summary', row.payload, { createdAt: row.createdAt, deviceId: row.deviceId, metric: row.metric, windowStart: row.windowStartMs, windowMs: row.windowMs, m2: row.m2 });
       return 0;
     case 'summaryPartial':
-      insert.summaryPartial.run(row.deviceId, row.metric, row.windowStartMs, row.count, row.min, row.max, row.mean, row.m2, row.last);
+      insert.summaryPartial.run(row.deviceId, row.metric, row.windowStartMs, row.count, row.min, row.max, row.mean, row.m2, row.last, row.predictedCount);
       return 0;
   }
 }

@@ -1,5 +1,5 @@
 import type { Aedes } from 'aedes';
-import { DATA_CLASS_NAMES } from '@outpost/protocols';
+import { DATA_CLASS_NAMES, type DeviceConfig } from '@outpost/protocols';
 import type { GatewayConfig } from '../config/config-schema.js';
 import type { GatewayEvents } from '../observability/gateway-events.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
@@ -23,6 +23,8 @@ export interface SyncDeps {
   events: GatewayEvents;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** Where the hub's desired device configs go (merged with local reporting policies); published as is without it. */
+  publishConfig?: (deviceId: string, config: DeviceConfig) => void;
 }
 
 export type SyncView = SyncStatus & BacklogStats & { summaries: { openWindows: number; closedEarly: number; written: number }; downlink: Record<string, number> };
@@ -37,6 +39,7 @@ export function createSync(deps: SyncDeps) {
   const summaries = createSummaryFeed(deps.db, writer, { graceMs: config.sync.summaryGraceMs, maxOpenWindows: config.sync.summaryMaxOpenWindows }, log);
   const downlink = createHubDownlink({
     log,
+    ...(deps.publishConfig ? { publishConfig: deps.publishConfig } : {}),
     publish: (topic, payload, retain, done) => deps.broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain, dup: false }, (err) => done(err ?? undefined)),
   });
   const manager = new ConnectionManager({

@@ -1,7 +1,7 @@
 import type { WriteRow } from '../store/write-rows.js';
 
 export type LiveMessage =
-  | { type: 'reading'; deviceId: string; ts: number; receivedAt: number; seq: number | null; metrics: Record<string, number> }
+  | { type: 'reading'; deviceId: string; ts: number; receivedAt: number; seq: number | null; metrics: Record<string, number>; predicted?: true }
   | { type: 'alert'; alertId: string; deviceId: string; ts: number; severity: string };
 
 type Listener = (message: LiveMessage) => void;
@@ -27,11 +27,19 @@ export function createLiveFeed() {
     onCommit(rows: readonly WriteRow[]): void {
       let messages = 0;
       for (const row of rows) {
-        if (row.k === 'reading' || row.k === 'event' || row.k === 'state' || row.k === 'commandResult') messages++;
+        if ((row.k === 'reading' && !row.predicted) || row.k === 'event' || row.k === 'state' || row.k === 'commandResult') messages++;
         if (row.k === 'reading') {
           const listeners = byDevice.get(row.deviceId);
           if (!listeners) continue;
-          const message: LiveMessage = { type: 'reading', deviceId: row.deviceId, ts: row.ts, receivedAt: row.receivedAt, seq: row.seq, metrics: JSON.parse(row.metrics) as Record<string, number> };
+          const message: LiveMessage = {
+            type: 'reading',
+            deviceId: row.deviceId,
+            ts: row.ts,
+            receivedAt: row.receivedAt,
+            seq: row.seq,
+            metrics: JSON.parse(row.metrics) as Record<string, number>,
+            ...(row.predicted ? { predicted: true as const } : {}),
+          };
           for (const l of listeners) l(message);
         } else if (row.k === 'alert') {
           const message: LiveMessage = { type: 'alert', alertId: row.alertId, deviceId: row.deviceId, ts: row.ts, severity: row.severity };

@@ -28,3 +28,18 @@ export function bytes(n: number | null | undefined): string {
 }
 
 export const time = (ms: number) => new Date(ms).toLocaleString();
+
+export interface BatteryForecast {
+  percentPerDay: number;
+  emptyAt: number | null;
+  basedOnSamples: number;
+  spanMs: number;
+}
+
+/** "−1.2 %/day, empty in about 34 d" from the gateway's least-squares battery forecast. */
+export function batteryForecastText(f: BatteryForecast | null | undefined, now = Date.now()): string {
+  if (!f) return 'not enough history';
+  const rate = `${f.percentPerDay > 0 ? '+' : f.percentPerDay < 0 ? '−' : ''}${Math.abs(f.percentPerDay).toFixed(Math.abs(f.percentPerDay) >= 10 ? 0 : 1)} %/day`;
+  if (f.emptyAt === null) return `${rate}, not draining`;
+  return f.emptyAt <= now ? `${rate}, empty now` : `${rate}, empty in about ${duration(f.emptyAt - now)}`;
+}

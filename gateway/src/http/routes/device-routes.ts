@@ -5,14 +5,14 @@ import type { HttpDeps } from '../create-http.js';
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
 
 export async function deviceRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
-  const { registry, readings } = deps;
+  const { registry, readings, power } = deps;
   const view = (id: string) => {
     const device = registry.get(id);
     if (!device) throw new GatewayError('GW_ERR_DEVICE_NOT_FOUND', id);
-    return { ...device, connected: deps.isConnected(id) };
+    return { ...device, connected: deps.isConnected(id), batteryForecast: power.batteryForecast(id) };
   };
 
-  app.get('/api/v1/devices', async () => ({ devices: registry.list().map((d) => ({ ...d, connected: deps.isConnected(d.id) })) }));
+  app.get('/api/v1/devices', async () => ({ devices: registry.list().map((d) => ({ ...d, connected: deps.isConnected(d.id), batteryForecast: power.batteryForecast(d.id) })) }));
 
   app.post<{ Body: { id: string } }>(
     '/api/v1/devices',
@@ -29,7 +29,7 @@ export async function deviceRoutes(app: FastifyInstance, deps: HttpDeps): Promis
   app.post<{ Params: { id: string } }>('/api/v1/devices/:id/revoke', { schema: { params: idParams } }, async (request) => {
     const device = registry.revoke(request.params.id);
     deps.revoked();
-    return { ...device, connected: deps.isConnected(device.id) };
+    return { ...device, connected: deps.isConnected(device.id), batteryForecast: power.batteryForecast(device.id) };
   });
 
   app.get<{ Params: { id: string }; Querystring: { limit: number; before?: number } }>(

@@ -1,4 +1,4 @@
-import { ProtocolError, decodeMessage, deviceTopics, encodeMessage, isValidDeviceId } from '@outpost/protocols';
+import { type DeviceConfig, ProtocolError, decodeMessage, deviceTopics, encodeMessage, isValidDeviceId } from '@outpost/protocols';
 import type { Logger } from '../../observability/logger.js';
 import type { CommandMessage, DesiredStateMessage, GatewayMessage, HubMessage } from './sync-messages.js';
 
@@ -7,6 +7,11 @@ const MAX_REMEMBERED_COMMANDS = 10_000;
 export interface DownlinkDeps {
   /** Publish to a device topic on the embedded broker (QoS 1); `done` after the broker took it. */
   publish(topic: string, payload: Buffer, retain: boolean, done: (err?: Error) => void): void;
+  /**
+   * Hand a checked desired config to the gateway's device configs, which merge the local reporting
+   * policy into it and keep configVersion monotonic. Without it the config is published as is.
+   */
+  publishConfig?: (deviceId: string, config: DeviceConfig) => void;
   log: Logger;
   now?: () => number;
 }
@@ -35,8 +40,9 @@ export function createHubDownlink(deps: DownlinkDeps) {
     if (!isValidDeviceId(message.deviceId)) return void deps.log.warn({ deviceId: message.deviceId }, 'desired state for an invalid device id ignored');
     if ((configVersions.get(message.deviceId) ?? -1) >= message.version) return;
     let payload: Buffer;
+    let config: DeviceConfig;
     try {
-      const config = decodeMessage('deviceConfig', message.config).message;
+      config = decodeMessage('deviceConfig', message.config).message;
       payload = encodeMessage('deviceConfig', config);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
@@ -44,6 +50,7 @@ export function createHubDownlink(deps: DownlinkDeps) {
     }
     configVersions.set(message.deviceId, message.version);
     counts.desiredStates++;
+    if (deps.publishConfig) return deps.publishConfig(message.deviceId, config);
     deps.publish(deviceTopics.config(message.deviceId), payload, true, (err) => err && deps.log.warn({ err, deviceId: message.deviceId }, 'config not published'));
   }
 

@@ -16,6 +16,7 @@ interface PartialRow {
   mean: number;
   m2: number;
   last: number;
+  predicted_count: number;
 }
 
 /**
@@ -32,7 +33,7 @@ export function createSummaryFeed(db: Db, writer: StoreWriter, options: WindowSu
   const windows = new WindowSummaries(options);
   const running = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = '${RUNNING_KEY}'`).get()?.value === '1';
   const restored = db.prepare<[], PartialRow>('SELECT * FROM summary_partials').all();
-  for (const p of restored) windows.restore(p.device_id, p.metric, p.window_start, { count: p.count, min: p.min, max: p.max, mean: p.mean, m2: p.m2, last: p.last });
+  for (const p of restored) windows.restore(p.device_id, p.metric, p.window_start, { count: p.count, min: p.min, max: p.max, mean: p.mean, m2: p.m2, last: p.last, predictedCount: p.predicted_count });
   if (restored.length > 0) db.prepare('DELETE FROM summary_partials').run();
   let written = 0;
   const rebuilt = running && restored.length === 0 ? rebuildAfterCrash(db, windows) : { readings: 0, closed: [] };
@@ -55,8 +56,8 @@ export function createSummaryFeed(db: Db, writer: StoreWriter, options: WindowSu
       writer.write(row, (err) => err && log.error({ err, deviceId: payload.deviceId, metric: payload.metric }, 'summary not stored'));
       written++;
       if (!partial) continue;
-      const { deviceId, metric, windowStartMs, count, min, max, mean, last } = payload;
-      writer.write({ k: 'summaryPartial', deviceId, metric, windowStartMs, count, min, max, mean, m2, last }, (err) => err && log.error({ err }, 'partial window not saved'));
+      const { deviceId, metric, windowStartMs, count, min, max, mean, last, predictedCount } = payload;
+      writer.write({ k: 'summaryPartial', deviceId, metric, windowStartMs, count, min, max, mean, m2, last, predictedCount }, (err) => err && log.error({ err }, 'partial window not saved'));
     }
   }
 
@@ -74,7 +75,7 @@ export function createSummaryFeed(db: Db, writer: StoreWriter, options: WindowSu
       const closed: ClosedSummary[] = [];
       for (const row of rows) {
         if (row.k !== 'reading') continue;
-        windows.add(row.deviceId, row.receivedAt, JSON.parse(row.metrics) as Record<string, number>, closed);
+        windows.add(row.deviceId, row.receivedAt, JSON.parse(row.metrics) as Record<string, number>, closed, undefined, row.predicted === true);
       }
       if (closed.length > 0) write(closed);
     },
@@ -106,9 +107,11 @@ function rebuildAfterCrash(db: Db, windows: WindowSummaries): { readings: number
   if (since === null) return { readings: 0, closed: [] };
   const closed: ClosedSummary[] = [];
   let readings = 0;
-  const rows = db.prepare<[number, number], { device_id: string; received_at: number; metrics: string }>('SELECT device_id, received_at, metrics FROM readings WHERE id >= ? AND received_at >= ? ORDER BY id').iterate(fromId, since);
+  const rows = db
+    .prepare<[number, number], { device_id: string; received_at: number; metrics: string; predicted: number }>('SELECT device_id, received_at, metrics, predicted FROM readings WHERE id >= ? AND received_at >= ? ORDER BY id')
+    .iterate(fromId, since);
   for (const row of rows) {
-    windows.add(row.device_id, row.received_at, JSON.parse(row.metrics) as Record<string, number>, closed);
+    windows.add(row.device_id, row.received_at, JSON.parse(row.metrics) as Record<string, number>, closed, undefined, row.predicted === 1);
     readings++;
   }
   return { readings, closed };

@@ -17,6 +17,8 @@ export interface WindowSummariesOptions {
 }
 
 interface OpenWindow extends SummaryStats {
+  /** Values among `count` that the gateway filled in (adaptive reporting). */
+  predictedCount: number;
   deviceId: string;
   metric: string;
   startMs: number;
@@ -46,8 +48,11 @@ export class WindowSummaries {
     return this.#closedEarly;
   }
 
-  /** Add one reading; returns the summaries this closed (the previous window of a key, or an evicted one). */
-  add(deviceId: string, receivedAt: number, metrics: Record<string, number>, closed: ClosedSummary[] = [], monoNow = performance.now()): ClosedSummary[] {
+  /**
+   * Add one reading; returns the summaries this closed (the previous window of a key, or an evicted one).
+   * `predicted`: a value the gateway filled in; it counts in `count` and in `predictedCount`.
+   */
+  add(deviceId: string, receivedAt: number, metrics: Record<string, number>, closed: ClosedSummary[] = [], monoNow = performance.now(), predicted = false): ClosedSummary[] {
     const startMs = receivedAt - (receivedAt % SUMMARY_WINDOW_MS);
     for (const [metric, value] of Object.entries(metrics)) {
       if (!Number.isFinite(value)) continue;
@@ -55,6 +60,7 @@ export class WindowSummaries {
       const open = this.#open.get(key);
       if (open && open.startMs === startMs) {
         addValue(open, value);
+        if (predicted) open.predictedCount++;
         continue;
       }
       // A reading for a different minute (normally the next one) closes the previous window of this key.
@@ -69,7 +75,7 @@ export class WindowSummaries {
         closed.push(toSummary(oldest));
       }
       const closeAtMono = monoNow + (startMs + SUMMARY_WINDOW_MS - receivedAt) + this.#options.graceMs;
-      this.#open.set(key, { ...startStats(value), deviceId, metric, startMs, closeAtMono });
+      this.#open.set(key, { ...startStats(value), predictedCount: predicted ? 1 : 0, deviceId, metric, startMs, closeAtMono });
     }
     return closed;
   }
@@ -89,11 +95,11 @@ export class WindowSummaries {
    * Reopen a window saved at shutdown. Readings after the restart accumulate into it, and the summary
    * sent when it closes covers the whole window (the hub upserts by window, so it replaces the partial).
    */
-  restore(deviceId: string, metric: string, startMs: number, stats: SummaryStats, wallNow = Date.now(), monoNow = performance.now()): void {
+  restore(deviceId: string, metric: string, startMs: number, stats: SummaryStats & { predictedCount?: number }, wallNow = Date.now(), monoNow = performance.now()): void {
     const key = `${deviceId}\u0000${metric}`;
     if (this.#open.has(key) || this.#open.size >= this.#options.maxOpenWindows) return;
     const closeAtMono = monoNow + Math.max(0, startMs + SUMMARY_WINDOW_MS - wallNow) + this.#options.graceMs;
-    this.#open.set(key, { ...stats, deviceId, metric, startMs, closeAtMono });
+    this.#open.set(key, { ...stats, predictedCount: stats.predictedCount ?? 0, deviceId, metric, startMs, closeAtMono });
   }
 
   /** Close everything (shutdown): a partial window is better than a lost one. */
@@ -118,7 +124,7 @@ function toSummary(w: OpenWindow): ClosedSummary {
       mean: w.mean,
       last: w.last,
       stddev: stddevOf(w),
-      predictedCount: 0,
+      predictedCount: w.predictedCount,
     },
     m2: w.m2,
   };

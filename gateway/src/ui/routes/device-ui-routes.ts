@@ -13,7 +13,7 @@ export async function deviceUiRoutes(app: FastifyInstance, deps: UiDeps): Promis
   const mustExist = (id: string) => {
     const device = registry.get(id);
     if (!device) throw new GatewayError('GW_ERR_DEVICE_NOT_FOUND', id);
-    return { ...device, connected: deps.isConnected(id) };
+    return { ...device, connected: deps.isConnected(id), batteryForecast: deps.power.batteryForecast(id) };
   };
 
   /** Where a device on the technician's network reaches the broker: the configured host, else the host the browser used. */
@@ -31,7 +31,7 @@ export async function deviceUiRoutes(app: FastifyInstance, deps: UiDeps): Promis
       const devices = registry
         .list()
         .filter((d) => !q || d.id.toLowerCase().includes(q))
-        .map((d) => ({ ...d, connected: deps.isConnected(d.id) }));
+        .map((d) => ({ ...d, connected: deps.isConnected(d.id), batteryForecast: deps.power.batteryForecast(d.id) }));
       return { devices };
     },
   );
@@ -66,7 +66,8 @@ export async function deviceUiRoutes(app: FastifyInstance, deps: UiDeps): Promis
 
   app.get<{ Params: { id: string } }>('/ui/api/devices/:id', { schema: { params: idParams } }, async (request) => {
     const device = mustExist(request.params.id);
-    return { device, readings: deps.readings.latest(device.id, 300).reverse(), commands: ui.commands.recent(device.id) };
+    const reporting = { ...deps.power.configs.view(device.id), adaptive: deps.power.adaptive.status(device.id) };
+    return { device, readings: deps.readings.latest(device.id, 300).reverse(), commands: ui.commands.recent(device.id), reporting };
   });
 
   app.post<{ Params: { id: string } }>('/ui/api/devices/:id/revoke', { config: { role: 'technician' }, schema: { params: idParams } }, async (request) => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type SessionUser, post } from '../api.js';
-import { ago, time } from '../format.js';
+import { ago, batteryForecastText, time } from '../format.js';
 import { usePoll } from '../hooks.js';
 import { LiveChart, type Point } from '../live-chart.js';
 import type { DeviceRow } from './devices.js';
@@ -14,10 +14,34 @@ interface CommandRow {
   result: { status: string; receivedAt: number; body: { result?: unknown; error?: { message: string } } } | null;
 }
 
+interface ReportingPolicy {
+  intervalMs: number;
+  mode: 'periodic' | 'adaptive';
+  predictor?: string;
+  tolerance?: Record<string, number>;
+  maxSilenceMs?: number;
+}
+
+interface Reporting {
+  effective: ReportingPolicy | null;
+  adaptive: { synced: boolean; late: boolean; transmissions: number; filled: number } | null;
+}
+
 interface Detail {
   device: DeviceRow;
-  readings: { id: number; ts: number; metrics: Record<string, number> }[];
+  readings: { id: number; ts: number; metrics: Record<string, number>; predicted?: true }[];
   commands: CommandRow[];
+  reporting: Reporting;
+}
+
+function reportingText({ effective, adaptive }: Reporting): string {
+  if (!effective) return 'device default';
+  if (effective.mode === 'periodic') return `every ${effective.intervalMs / 1000} s`;
+  const tolerance = Object.entries(effective.tolerance ?? {})
+    .map(([k, v]) => `${k} ±${v}`)
+    .join(', ');
+  const state = adaptive ? `${adaptive.synced ? 'in step' : 'waiting for the device to restart its predictor'}${adaptive.late ? ', late' : ''}; ${adaptive.filled} of ${adaptive.filled + adaptive.transmissions} samples predicted` : '';
+  return `adaptive (${effective.predictor ?? 'last-value'}${tolerance ? `, ${tolerance}` : ''}), sampled every ${effective.intervalMs / 1000} s${state ? ` — ${state}` : ''}`;
 }
 
 function useLiveReadings(id: string, initial: Point[] | null) {
@@ -123,6 +147,10 @@ export function DeviceDetailPage({ id, user }: { id: string; user: SessionUser }
           <dd>{data.device.connected ? 'now' : ago(data.device.lastSeenAt)}</dd>
           <dt>Battery</dt>
           <dd>{data.device.batteryPercent === null ? '—' : `${Math.round(data.device.batteryPercent)} %`}</dd>
+          <dt>Battery forecast</dt>
+          <dd data-testid="battery-forecast">{batteryForecastText(data.device.batteryForecast)}</dd>
+          <dt>Reporting</dt>
+          <dd data-testid="reporting">{reportingText(data.reporting)}</dd>
           <dt>Firmware</dt>
           <dd>{data.device.firmware ?? '—'}</dd>
         </dl>

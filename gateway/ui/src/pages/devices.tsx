@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type SessionUser, post } from '../api.js';
-import { ago } from '../format.js';
+import { type BatteryForecast, ago, batteryForecastText } from '../format.js';
 import { usePoll } from '../hooks.js';
 
 export interface DeviceRow {
@@ -11,6 +11,7 @@ export interface DeviceRow {
   batteryPercent: number | null;
   firmware: string | null;
   connected: boolean;
+  batteryForecast: BatteryForecast | null;
 }
 
 interface Created {
@@ -100,6 +101,7 @@ export function DevicesPage({ user }: { user: SessionUser }) {
                 <th scope="col">Status</th>
                 <th scope="col">Last seen</th>
                 <th scope="col">Battery</th>
+                <th scope="col">Battery forecast</th>
                 <th scope="col">Firmware</th>
               </tr>
             </thead>
@@ -112,6 +114,7 @@ export function DevicesPage({ user }: { user: SessionUser }) {
                   <td>{d.revokedAt ? <span class="badge bad">revoked</span> : d.connected ? <span class="badge ok">online</span> : <span class="badge">offline</span>}</td>
                   <td>{d.connected ? 'now' : ago(d.lastSeenAt)}</td>
                   <td>{d.batteryPercent === null ? '—' : `${Math.round(d.batteryPercent)} %`}</td>
+                  <td data-testid="battery-forecast">{d.batteryForecast ? batteryForecastText(d.batteryForecast) : '—'}</td>
                   <td>{d.firmware ?? '—'}</td>
                 </tr>
               ))}

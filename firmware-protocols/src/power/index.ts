@@ -1,0 +1,2 @@
+export * from './predictors.js';
+export * from './dual-prediction.js';
