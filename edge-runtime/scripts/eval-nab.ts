@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatNabReport, nabDatasetDir, nabProbationLength, runNabEvaluation } from '@outpost/models/nab';
 import { DetectorBank } from '../src/detector/index.js';
+import { renderDetectorCard } from './detector-card.js';
+import { evaluateOnGenerated } from './detector-generated-eval.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = join(repoRoot, '.cache', 'nab');
@@ -34,3 +36,11 @@ mkdirSync(outDir, { recursive: true });
 const reportPath = join(outDir, 'report.json');
 writeFileSync(reportPath, `${JSON.stringify({ generatedAt: new Date().toISOString(), ...report }, null, 2)}\n`);
 process.stdout.write(`\n${formatNabReport(report)}\n\ndetector cost: ${(report.detectorMsPerPoint * 1000).toFixed(3)} µs per point (whole series, one thread)\nreport: ${reportPath}\n`);
+
+// The same detector on the simulator's labelled series, then the card with both.
+process.stdout.write('\nonline detector on generated series (5 profiles, labelled anomalies)…\n');
+const generated = evaluateOnGenerated();
+const cardPath = join(repoRoot, 'edge-runtime', 'models', 'online-detector.md');
+mkdirSync(dirname(cardPath), { recursive: true });
+writeFileSync(cardPath, renderDetectorCard(report, generated));
+process.stdout.write(`card: ${cardPath}\n`);

@@ -20,3 +20,5 @@ export { type FeatureContribution, type Severity, explain, explainByMetric, seve
 export { type AutoencoderOnnxSpec, type DenseLayer, ONNX_DEFAULTS, buildAutoencoderOnnx } from './onnx-export.js';
 export { type ManifestFields, type WrittenArtifact, readModelArtifact, sha256Hex, validateManifest, writeModelArtifact } from './model-artifact.js';
 export { SHIPPED_ARTIFACTS_DIR, type ShippedIndex, listShippedModels, readShippedIndex, shippedIndexSchema } from './shipped-models.js';
+// Evaluation helpers, shared with edge-runtime's evaluation of its online detector.
+export { type Confusion, confusionAt, rocAuc, thresholdForFpr } from '../autoencoder/detection-metrics.js';
