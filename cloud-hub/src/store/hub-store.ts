@@ -97,7 +97,18 @@ export interface SyncStore {
   ackedSeq(gatewayId: string): number;
   /** Apply one batch atomically: duplicates skipped, the rest must continue the sequence. */
   applyBatch(gatewayId: string, records: readonly IncomingRecord[], context: ApplyContext): BatchOutcome;
+  /**
+   * Apply several batches (of one or more gateways, in order) with one commit. Each batch stays
+   * all-or-nothing: one that fails is rolled back alone and reported as its Error; the others commit.
+   */
+  applyBatches(jobs: readonly ApplyJob[]): (BatchOutcome | Error)[];
   counts(gatewayId: string): SyncCounts;
+}
+
+export interface ApplyJob {
+  gatewayId: string;
+  records: readonly IncomingRecord[];
+  context: ApplyContext;
 }
 
 export interface Shadow {

@@ -5,6 +5,7 @@ import { HubError } from '../errors.js';
 import type { HubEvents } from '../observability/hub-events.js';
 import type { Logger } from '../observability/logger.js';
 import type { HubStore } from '../store/hub-store.js';
+import { GroupCommitter } from './group-commit.js';
 import { SessionRegistry } from './session-registry.js';
 import { createSyncHandlers } from './sync-handlers.js';
 import { loadSyncService } from './sync-proto.js';
@@ -43,7 +44,8 @@ export function createSyncServer(deps: SyncServerDeps) {
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': config.minPingIntervalMs,
   });
-  const handlers = createSyncHandlers({ config, store, events, logger, now, registry });
+  const committer = new GroupCommitter(store.sync);
+  const handlers = createSyncHandlers({ config, store, events, logger, now, registry, committer });
   server.addService(loadSyncService(), handlers as unknown as grpc.UntypedServiceImplementation);
 
   let revocationTimer: NodeJS.Timeout | null = null;

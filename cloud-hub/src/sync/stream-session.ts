@@ -3,7 +3,8 @@ import { SYNC_PROTOCOL_VERSION, type WireErrorCode } from '@outpost/protocols';
 import type { HubConfig } from '../config/config-schema.js';
 import type { HubEvents } from '../observability/hub-events.js';
 import type { Logger } from '../observability/logger.js';
-import type { HubStore, IncomingRecord } from '../store/hub-store.js';
+import type { BatchOutcome, HubStore, IncomingRecord } from '../store/hub-store.js';
+import { type GroupCommitter, MAX_PENDING_PER_STREAM } from './group-commit.js';
 import { DownlinkPump } from './downlink-pump.js';
 import { wireStatus } from './grpc-status.js';
 import { StreamWriter } from './stream-writer.js';
@@ -15,6 +16,7 @@ export interface SessionDeps {
   logger: Logger;
   config: HubConfig['sync'];
   now: () => number;
+  committer: GroupCommitter;
 }
 
 type State = 'awaiting-hello' | 'streaming' | 'closed';
@@ -27,6 +29,7 @@ const toIncoming = (r: WireRecord): IncomingRecord => ({ seq: r.seq, dataClass: 
  */
 export class StreamSession {
   #state: State = 'awaiting-hello';
+  #pendingApplies = 0;
   #clockTrusted = true;
   readonly #writer: StreamWriter;
   readonly #pump: DownlinkPump;
@@ -153,7 +156,7 @@ export class StreamSession {
   }
 
   #onBatch(records: WireRecord[], wireBytes: number): void {
-    const { store, config, events, now } = this.deps;
+    const { config, events, now } = this.deps;
     if (wireBytes > config.maxBatchBytes) {
       const detail = `batch of ${wireBytes} bytes is above the limit of ${config.maxBatchBytes}; send smaller batches`;
       this.#writer.write({ error: { code: 'E_SYNC_BATCH_TOO_LARGE', message: detail, retryable: true } });
@@ -161,11 +164,23 @@ export class StreamSession {
       return this.close(status.RESOURCE_EXHAUSTED, 'E_SYNC_BATCH_TOO_LARGE', detail);
     }
     const started = performance.now();
-    const outcome = store.sync.applyBatch(this.gatewayId, records.map(toIncoming), {
-      sessionClockTrusted: this.#clockTrusted,
-      clockToleranceMs: config.clockToleranceMs,
-      nowMs: now(),
+    const context = { sessionClockTrusted: this.#clockTrusted, clockToleranceMs: config.clockToleranceMs, nowMs: now() };
+    this.#pendingApplies++;
+    if (this.#pendingApplies >= MAX_PENDING_PER_STREAM && !this.call.isPaused()) this.call.pause();
+    this.deps.committer.apply({ gatewayId: this.gatewayId, records: records.map(toIncoming), context }, (outcome) => {
+      this.#pendingApplies--;
+      if (this.#state === 'closed') return;
+      if (outcome instanceof Error) {
+        this.deps.logger.error({ err: outcome, gatewayId: this.gatewayId }, 'sync batch not applied');
+        return this.close(status.UNAVAILABLE, null, 'the hub could not store the batch; retry');
+      }
+      this.#afterApply(outcome, started);
+      if (this.#pendingApplies < MAX_PENDING_PER_STREAM && this.call.isPaused() && !this.#writer.blocked) this.call.resume();
     });
+  }
+
+  #afterApply(outcome: BatchOutcome, started: number): void {
+    const { events } = this.deps;
     if (outcome.kind === 'sequence') {
       const detail = `expected seq ${outcome.expectedSeq}, got ${outcome.gotSeq}; resume after ${outcome.ackedSeq}`;
       this.#writer.write({ error: { code: 'E_SYNC_SEQUENCE', message: detail, retryable: true } });

@@ -61,6 +61,26 @@ export function runHubStoreContract(name: string, factory: () => { store: HubSto
       assert.equal(store.enrollment.enroll(token, { name: 'x', softwareVersion: '', requestId: 'request-aaaaaaaaaaaaaaaaaaaaaaaa' }, T0 + 4), null, 'not once the gateway has connected');
     });
 
+    it('applies several batches of several gateways with one commit, each as applyBatch would, in order', () => {
+      const { token } = store.enrollment.createToken(60_000, T0);
+      const other = store.enrollment.enroll(token, { name: 'h', softwareVersion: '1' }, T0)!.gatewayId;
+      const outcomes = store.sync.applyBatches([
+        { gatewayId, records: [1, 2].map((s) => rec(s, 'alert', payloadFor('alert', s))), context: ctx() },
+        { gatewayId: other, records: [rec(1, 'event', payloadFor('event', 1))], context: ctx() },
+        // Continues the first batch of the same gateway: it sees that batch inside the same transaction.
+        { gatewayId, records: [rec(3, 'event', payloadFor('event', 3))], context: ctx() },
+        { gatewayId: other, records: [rec(5, 'event', payloadFor('event', 5))], context: ctx() },
+      ]);
+      assert.deepEqual(outcomes, [
+        { kind: 'applied', ackedSeq: 2, applied: { alert: 2 }, duplicates: 0, quarantined: [] },
+        { kind: 'applied', ackedSeq: 1, applied: { event: 1 }, duplicates: 0, quarantined: [] },
+        { kind: 'applied', ackedSeq: 3, applied: { event: 1 }, duplicates: 0, quarantined: [] },
+        { kind: 'sequence', ackedSeq: 1, expectedSeq: 2, gotSeq: 5 },
+      ]);
+      assert.equal(store.sync.ackedSeq(gatewayId), 3);
+      assert.equal(store.sync.ackedSeq(other), 1);
+    });
+
     it('applies a batch once: duplicates skipped, gaps refused whole, cursor and counts move together', () => {
       const batch = [1, 2, 3].map((s) => rec(s, 'alert', payloadFor('alert', s)));
       const first = store.sync.applyBatch(gatewayId, batch, ctx());

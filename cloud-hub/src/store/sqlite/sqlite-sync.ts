@@ -1,5 +1,5 @@
 import { DATA_CLASS_NAMES, type DataClass, dataClassFromProto, syncPayloadSchemas } from '@outpost/protocols';
-import type { ApplyContext, BatchOutcome, IncomingRecord, SyncCounts, SyncStore } from '../hub-store.js';
+import type { ApplyContext, ApplyJob, BatchOutcome, IncomingRecord, SyncCounts, SyncStore } from '../hub-store.js';
 import type { Db } from './database.js';
 import type { RecordAppliers } from './sqlite-record-appliers.js';
 
@@ -89,9 +89,21 @@ export function createSqliteSync(db: Db, appliers: RecordAppliers): SyncStore {
     return { kind: 'applied', ackedSeq: expected - 1, applied, duplicates, quarantined };
   });
 
+  const applyMany = db.transaction((jobs: readonly ApplyJob[]): (BatchOutcome | Error)[] =>
+    jobs.map((job) => {
+      try {
+        return apply(job.gatewayId, job.records, job.context);
+      } catch (err) {
+        return err as Error;
+      }
+    }),
+  );
+
   return {
     ackedSeq: (gatewayId) => cursor.get(gatewayId)?.acked_seq ?? 0,
     applyBatch: (gatewayId, records, context) => apply.immediate(gatewayId, records, context),
+    // Each inner apply runs in a savepoint: a failing batch unwinds alone inside the one outer commit.
+    applyBatches: (jobs) => applyMany.immediate(jobs),
     counts(gatewayId): SyncCounts {
       const row = countsRow.get(gatewayId);
       const records = Object.fromEntries(DATA_CLASS_NAMES.map((c) => [c, 0])) as Record<DataClass, number>;
