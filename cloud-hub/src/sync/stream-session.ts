@@ -25,7 +25,8 @@ const toIncoming = (r: WireRecord): IncomingRecord => ({ seq: r.seq, dataClass: 
 
 /**
  * One authenticated sync stream of one gateway. States: awaiting-hello → streaming → closed.
- * Batches are applied synchronously in arrival order (one SQLite transaction each), so acks go out in order.
+ * Batches go to the group committer in arrival order (one savepoint each, one commit per turn of the event
+ * loop for every stream), and their acks go out after that commit, in order.
  */
 export class StreamSession {
   #state: State = 'awaiting-hello';
