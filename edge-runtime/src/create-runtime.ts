@@ -6,9 +6,14 @@ import { isRuntimeError } from './errors.js';
 import { RuntimeMqtt, type TopicHandler } from './mqtt/runtime-mqtt.js';
 import { createOfferIntake } from './mqtt/offer-intake.js';
 import { createReadingsIntake } from './mqtt/readings-intake.js';
-import { createRootLogger, type Logger } from './observability/logger.js';
+import { createRootLogger, flushLogs, type Logger } from './observability/logger.js';
 import { createRuntimeEvents } from './observability/runtime-events.js';
 import { createScoringCore } from './pipeline/scoring-core.js';
+import { type LogLevel, type RuntimePowerEffects, runtimeEffects } from './power/power-effects.js';
+import { PowerManager } from './power/power-manager.js';
+import type { PowerSource } from './power/power-source.js';
+import { SimulatedPowerSource } from './power/simulated-power-source.js';
+import { SystemPowerSource } from './power/system-power-source.js';
 import { loadRulesFile } from './rules/load-rules.js';
 import type { ScoringBackend } from './scoring/scoring-backend.js';
 import { WorkerScoringBackend } from './scoring/worker-backend.js';
@@ -22,6 +27,13 @@ export interface CreateRuntimeOptions {
   backend?: ScoringBackend;
   /** The shipped models' manifest paths, for `models: "shipped"`; defaults to @outpost/models' list. */
   listShippedModels?: () => string[] | Promise<string[]>;
+}
+
+/** The power source `power.source` names: the hardware, or a simulated one (file or fixed values). */
+function createPowerSource(power: RuntimeConfig['power']): PowerSource {
+  if (power.source === 'file') return SimulatedPowerSource.fromFile(power.file!);
+  if (power.source === 'fixed') return SimulatedPowerSource.fixed({ source: power.fixed.source, batteryPercent: power.fixed.batteryPercent ?? null, charging: power.fixed.charging ?? null });
+  return new SystemPowerSource();
 }
 
 /** Time close() gives queued windows and unacknowledged alerts before it gives up on them. */
@@ -86,12 +98,39 @@ export function createRuntime(config: RuntimeConfig, options: CreateRuntimeOptio
   };
   let persistTimer: NodeJS.Timeout | null = null;
 
+  // The power mode changes the scoring batch window and the log level; entering critical saves the state and
+  // flushes the logs at once, before the battery may run out (the gateway flushes its store the same way).
+  const baseLogLevel = logger.level as LogLevel;
+  let powerEffects: RuntimePowerEffects | null = null;
+  const power = new PowerManager({
+    source: createPowerSource(config.power),
+    config: config.power,
+    sink: (payload) => mqtt.publish(localTopics.powerMode(), payload, { retain: true }),
+    onMode: async (mode) => {
+      const effects = runtimeEffects(mode, config, baseLogLevel);
+      powerEffects = effects;
+      core.loop.setBatchWindowMs(effects.batchWindowMs);
+      logger.level = effects.logLevel;
+      if (mode === 'critical') {
+        await persist();
+        await flushLogs(logger);
+      }
+    },
+    onSourceProblem: (detail) => (detail ? health.set('power', { degraded: false, detail }) : health.clear('power')),
+    events,
+    log: logger.child({ module: 'power' }),
+  });
+
   return {
     logger,
     events,
     health,
     core,
     status: () => statusPublisher!.current(),
+    /** The power mode as published (null before the first good power sample). */
+    powerMode: () => power.current(),
+    /** What the power mode changes here (null before the first mode); `trainingAllowed` is for the federated trainer. */
+    powerEffects: () => powerEffects,
 
     async start(): Promise<void> {
       statusPublisher!.start();
@@ -108,10 +147,11 @@ export function createRuntime(config: RuntimeConfig, options: CreateRuntimeOptio
       }
       if (refused.length > 0) health.set('models-at-start', { degraded: true, detail: `configured models refused: ${refused.join(', ')}` });
       core.loop.start();
+      await power.start();
       persistTimer = setInterval(() => void persist(), config.state.persistIntervalMs);
       persistTimer.unref();
       health.started();
-      logger.info({ models: manifests.length, rules: rules.length, detector: config.detector.enabled, mqttUrl: config.mqttUrl }, 'edge-runtime started');
+      logger.info({ models: manifests.length, rules: rules.length, detector: config.detector.enabled, mqttUrl: config.mqttUrl, power: config.power.source }, 'edge-runtime started');
     },
 
     /** Stop taking readings, score what is queued, wait for alert PUBACKs (bounded), save state, disconnect. */
@@ -120,6 +160,7 @@ export function createRuntime(config: RuntimeConfig, options: CreateRuntimeOptio
       stopping = true;
       health.stopping();
       if (persistTimer) clearInterval(persistTimer);
+      power.stop();
       await core.models.idle();
       const drained = await Promise.race([core.loop.close().then(() => core.publisher.waitForIdle()).then(() => true), new Promise<boolean>((r) => setTimeout(r, DRAIN_TIMEOUT_MS, false).unref())]);
       if (!drained) logger.warn({ queuedWindows: core.queue.length, pendingAlerts: core.publisher.pending }, 'drain timed out');

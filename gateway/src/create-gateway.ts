@@ -12,6 +12,7 @@ import { createReadingsQuery } from './store/readings-query.js';
 import { loadOrCreateSecretFile } from '@outpost/service-kit';
 import { StoreWriter } from './store/store-writer.js';
 import { type Power, createPower } from './power/create-power.js';
+import { createGatewayPower } from './power/gateway-power.js';
 import { type ReadingsFeed, createReadingsFeed } from './runtime/readings-feed.js';
 import { createRuntimeSupervisor } from './runtime/runtime-supervisor.js';
 import { type Sync, createSync } from './sync/create-sync.js';
@@ -31,6 +32,12 @@ export interface CreateGatewayOptions {
   onFatal?: (err: Error) => void;
   /** Recent log lines for the UI's diagnostics page; give it with your own `logger` to tee that logger into it. */
   logRing?: LogRing;
+  /**
+   * Runs `power.criticalAction: "shutdown"` after the critical flush: the process runner closes the gateway
+   * as on SIGTERM and exits 0. Without it (a gateway embedded in another process) the action is reported
+   * as unavailable and the gateway keeps running.
+   */
+  onPowerShutdown?: () => void;
 }
 
 /** Wire a gateway from its configuration: store, broker, ingest and HTTP API. `start()` opens the sockets. */
@@ -95,8 +102,20 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     { writer, events, metrics, sendToDevice: broker.sendToDevice, storedRecently: readings.storedRecently, adaptive: devicePower.adaptive },
   );
 
-  sync = createSync({ config, db, writer, broker: broker.broker, events, metrics, logger, publishConfig: (deviceId, deviceConfig) => devicePower.configs.hubDesired(deviceId, deviceConfig) });
-  ui = await createUi({ config, db, logger, metrics, broker: broker.broker, logRing });
+  // The gateway's power mode (edge-runtime chooses it): sync pacing, log level, the critical flush.
+  const gatewayPower = createGatewayPower({ broker: broker.broker, config, writer, logger, events, metrics, shutdown: options.onPowerShutdown });
+  sync = createSync({
+    config,
+    db,
+    writer,
+    broker: broker.broker,
+    events,
+    metrics,
+    logger,
+    publishConfig: (deviceId, deviceConfig) => devicePower.configs.hubDesired(deviceId, deviceConfig),
+    power: gatewayPower,
+  });
+  ui = await createUi({ config, db, logger, metrics, broker: broker.broker, logRing, power: gatewayPower });
   feed = createReadingsFeed(config.runtime, broker.broker, metrics);
   let mqttUrl = '';
   const supervisor = createRuntimeSupervisor({ config, metrics, logger, mqttUrl: () => mqttUrl });
@@ -122,6 +141,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     },
     ui: ui.parts,
     power: devicePower,
+    powerMode: gatewayPower,
   });
 
   return {
@@ -132,6 +152,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     sync,
     /** Device power: reporting policies, adaptive reporting, battery forecasts. */
     power: devicePower,
+    /** The gateway's own power mode, as edge-runtime reports it, and what it changes here. */
+    powerMode: gatewayPower,
     /** The edge-runtime child process (disabled with runtime.enabled = false). */
     runtime: supervisor,
     /** The API token, and whether it was generated just now (then show it once). */
@@ -159,6 +181,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     async close(): Promise<void> {
       listening = false;
       await http.close();
+      await gatewayPower.close(); // a critical flush under way finishes first
       // First, while the broker still runs: edge-runtime publishes its last alerts and persists its state.
       await supervisor.close();
       feed!.close();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { decodeMessage, deviceTopics, encodeMessage } from '@outpost/protocols';
+import { decodeMessage, deviceTopics, encodeMessage, localTopics } from '@outpost/protocols';
 import type { MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { connectDevice } from './helpers/test-gateway.js';
@@ -45,7 +45,21 @@ describe('technician UI in a real browser (Debian chromium, headless)', () => {
     await logIn(page, base, 'admin', 'admin-password-1');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.getByText('admin (admin)').waitFor();
-    assert.ok(await page.getByLabel('Power mode').getByText('not available yet').isVisible());
+    await page.getByLabel('Power mode').getByText('not available yet').waitFor(); // the tiles come with the first poll
+  });
+
+  it('shows the power mode edge-runtime reports, labelled simulated when it is', async () => {
+    const internal = await connectInternal(gw.addresses.mqttPort, gw.dataDir);
+    const report = encodeMessage('localPowerMode', { v: 1, ts: Date.now(), mode: 'saver', simulated: true, source: 'battery', batteryPercent: 25, charging: false });
+    await internal.publishAsync(localTopics.powerMode(), report, { qos: 1, retain: true });
+    const tile = page.getByTestId('power-mode');
+    await tile.getByText('saver (simulated)').waitFor({ timeout: 10_000 });
+    const detail = (await tile.locator('.detail').textContent()) ?? '';
+    assert.match(detail, /^simulated readings · battery 25 %, discharging · alerts sent at once, other data every 30 s · summaries and raw readings wait$/);
+    await internal.publishAsync(localTopics.powerMode(), encodeMessage('localPowerMode', { v: 1, ts: Date.now(), mode: 'performance', simulated: false, source: 'ac' }), { qos: 1, retain: true });
+    await tile.getByText('performance', { exact: true }).waitFor({ timeout: 10_000 });
+    assert.equal(await tile.locator('.detail').textContent(), 'on mains');
+    await internal.endAsync();
   });
 
   it('adds a device; an MQTT client connects with the credentials the page showed; its reading appears live', async () => {

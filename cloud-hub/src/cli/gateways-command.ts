@@ -16,11 +16,12 @@ export function registerGatewaysCommand(program: Command): void {
       try {
         const list = store.fleet.list();
         if (flags.json) return void process.stdout.write(`${JSON.stringify(list)}\n`);
-        process.stdout.write('ID\tNAME\tSTATUS\tACKED SEQ\tBACKLOG\tCLOCK\tVERSION\tLAST SEEN\n');
+        process.stdout.write('ID\tNAME\tSTATUS\tACKED SEQ\tBACKLOG\tCLOCK\tPOWER\tVERSION\tLAST SEEN\n');
         for (const g of list) {
           const state = g.revokedAt ? 'revoked' : g.connected ? 'connected' : 'offline';
           const clock = g.clockTrusted === null ? '-' : g.clockTrusted ? 'ok' : 'untrusted';
-          process.stdout.write(`${g.id}\t${g.name}\t${state}\t${g.ackedSeq}\t${g.backlogRecords ?? '-'}\t${clock}\t${g.softwareVersion || '-'}\t${iso(g.lastSeenAt)}\n`);
+          const power = g.powerMode === null ? '-' : `${g.powerMode}${g.powerSimulated ? ' (simulated)' : ''}`;
+          process.stdout.write(`${g.id}\t${g.name}\t${state}\t${g.ackedSeq}\t${g.backlogRecords ?? '-'}\t${clock}\t${power}\t${g.softwareVersion || '-'}\t${iso(g.lastSeenAt)}\n`);
         }
       } finally {
         store.close();

@@ -44,6 +44,12 @@ export function createHubEvents(logger: Logger, metrics: HubMetrics) {
     downlinkSent(kind: 'command' | 'desiredState', n: number): void {
       metrics.downlinkSent.inc({ kind }, n);
     },
+    powerReported(gatewayId: string, power: { mode: string; simulated: boolean }, via: 'hello' | 'update'): void {
+      log.info({ event: 'gateway-power', gatewayId, mode: power.mode, simulated: power.simulated, via }, `gateway power mode ${power.mode}${power.simulated ? ' (simulated)' : ''}`);
+    },
+    powerInvalid(gatewayId: string, mode: string): void {
+      log.warn({ event: 'gateway-power-invalid', gatewayId, mode }, 'unknown power mode from a gateway ignored');
+    },
     gatewayRevoked(gatewayId: string, streamClosed: boolean): void {
       log.info({ event: 'gateway-revoked', gatewayId, streamClosed }, 'gateway revoked');
     },

@@ -1,4 +1,4 @@
-import type { DataClass, DeviceConfig } from '@outpost/protocols';
+import type { DataClass, DeviceConfig, PowerMode } from '@outpost/protocols';
 
 // The hub's data layer as small interfaces. The embedded default implements them over SQLite
 // (store/sqlite/); a scaled-out hub implements the same ones over PostgreSQL with the same callers.
@@ -19,6 +19,20 @@ export interface GatewayRecord {
   backlogRecords: number | null;
   backlogOldestMs: number | null;
   clockTrusted: boolean | null;
+  /** The gateway's power mode (performance, balanced, saver, critical) as it last reported it; null: never reported. */
+  powerMode: PowerMode | null;
+  /** True when that mode comes from simulated readings, not the gateway's hardware. */
+  powerSimulated: boolean | null;
+  /** When the gateway entered the mode (its clock), and when the hub heard of it (hub clock). */
+  powerSinceMs: number | null;
+  powerReportedAt: number | null;
+}
+
+/** A gateway's power mode, from Hello or a PowerStatus message. */
+export interface PowerInfo {
+  mode: PowerMode;
+  simulated: boolean;
+  sinceMs: number;
 }
 
 export interface HelloInfo {
@@ -27,6 +41,8 @@ export interface HelloInfo {
   backlogRecords: number;
   backlogOldestMs: number;
   clockTrusted: boolean;
+  /** Absent: the gateway reported no power mode (an older gateway, or none yet); the stored one stays. */
+  power?: PowerInfo | null;
 }
 
 export interface EnrollmentStore {
@@ -50,6 +66,8 @@ export interface FleetStore {
   /** Ids of gateways revoked at or after `sinceMs` (how a hub learns of revocations made by other processes). */
   revokedSince(sinceMs: number): string[];
   recordHello(id: string, hello: HelloInfo, nowMs: number): void;
+  /** A power mode the gateway reported while connected; the newest wins. */
+  recordPower(id: string, power: PowerInfo, nowMs: number): void;
   setConnected(id: string, connected: boolean): void;
   /** After a restart no stream is live. */
   resetConnected(): void;

@@ -1,14 +1,14 @@
 import { type ServerDuplexStream, status } from '@grpc/grpc-js';
-import { SYNC_PROTOCOL_VERSION, type WireErrorCode } from '@outpost/protocols';
+import { POWER_MODES, type PowerMode, SYNC_PROTOCOL_VERSION, type WireErrorCode } from '@outpost/protocols';
 import type { HubConfig } from '../config/config-schema.js';
 import type { HubEvents } from '../observability/hub-events.js';
 import type { Logger } from '../observability/logger.js';
-import type { BatchOutcome, HubStore, IncomingRecord } from '../store/hub-store.js';
+import type { BatchOutcome, HubStore, IncomingRecord, PowerInfo } from '../store/hub-store.js';
 import { type GroupCommitter, MAX_PENDING_PER_STREAM } from './group-commit.js';
 import { DownlinkPump } from './downlink-pump.js';
 import { wireStatus } from './grpc-status.js';
 import { StreamWriter } from './stream-writer.js';
-import type { GatewayMessage, HubMessage, WireHello, WireRecord } from './sync-proto.js';
+import type { GatewayMessage, HubMessage, WireHello, WirePowerStatus, WireRecord } from './sync-proto.js';
 
 export interface SessionDeps {
   store: HubStore;
@@ -114,6 +114,13 @@ export class StreamSession {
         }
         this.deps.store.commands.report(this.gatewayId, commandId, reported, result, this.deps.now());
       }
+      if (message.body === 'power') {
+        const power = this.#powerInfo(message.power);
+        if (power) {
+          this.deps.store.fleet.recordPower(this.gatewayId, power, this.deps.now());
+          this.deps.events.powerReported(this.gatewayId, power, 'update');
+        }
+      }
       // A second Hello or an empty message is ignored: it changes nothing.
     } catch (err) {
       this.deps.logger.error({ err, gatewayId: this.gatewayId }, 'sync stream failed');
@@ -131,6 +138,7 @@ export class StreamSession {
     }
     const hubNow = now();
     this.#clockTrusted = Math.abs(hello.wallMs - hubNow) <= config.clockToleranceMs;
+    const power = hello.power ? this.#powerInfo(hello.power) : null;
     store.fleet.recordHello(
       this.gatewayId,
       {
@@ -139,9 +147,11 @@ export class StreamSession {
         backlogRecords: hello.backlogRecords,
         backlogOldestMs: hello.backlogOldestMs,
         clockTrusted: this.#clockTrusted,
+        power,
       },
       hubNow,
     );
+    if (power) events.powerReported(this.gatewayId, power, 'hello');
     const ackedSeq = store.sync.ackedSeq(this.gatewayId);
     this.#state = 'streaming';
     this.#writer.write({ welcome: { hubId: store.hubId, ackedSeq, hubWallMs: hubNow, clockTrusted: this.#clockTrusted } });
@@ -196,6 +206,15 @@ export class StreamSession {
     }
     this.#writer.write({ ack: { ackedSeq: outcome.ackedSeq } });
     this.#pauseWhileBlocked();
+  }
+
+  /** A power mode from the wire, or null (logged) when it names no mode this hub knows. */
+  #powerInfo(wire: WirePowerStatus): PowerInfo | null {
+    if (!(POWER_MODES as readonly string[]).includes(wire.mode)) {
+      this.deps.events.powerInvalid(this.gatewayId, wire.mode.slice(0, 64));
+      return null;
+    }
+    return { mode: wire.mode as PowerMode, simulated: wire.simulated, sinceMs: wire.sinceMs };
   }
 
   /** Backpressure: while the gateway does not read our messages, stop reading its batches. */

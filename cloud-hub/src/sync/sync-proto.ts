@@ -23,6 +23,14 @@ export interface WireHello {
   hlc: WireHlc | null;
   backlogRecords: number;
   backlogOldestMs: number;
+  /** null when the gateway sent none (older gateways, or no power mode yet). */
+  power: WirePowerStatus | null;
+}
+export interface WirePowerStatus {
+  mode: string;
+  simulated: boolean;
+  sinceMs: number;
+  source: string;
 }
 export interface WireCommandResult {
   commandId: string;
@@ -33,6 +41,7 @@ export type GatewayMessage = (
   | { body: 'hello'; hello: WireHello }
   | { body: 'batch'; batch: { records: WireRecord[] } }
   | { body: 'commandResult'; commandResult: WireCommandResult }
+  | { body: 'power'; power: WirePowerStatus }
   | { body?: undefined }
 ) & { /** Serialized size of the message, set by the hub's deserializer. */ wireBytes?: number };
 

@@ -61,6 +61,21 @@ export function runHubStoreContract(name: string, factory: () => { store: HubSto
       assert.equal(store.enrollment.enroll(token, { name: 'x', softwareVersion: '', requestId: 'request-aaaaaaaaaaaaaaaaaaaaaaaa' }, T0 + 4), null, 'not once the gateway has connected');
     });
 
+    it('keeps the power mode a gateway reports in Hello and while connected; a Hello without one keeps the last', () => {
+      const hello = { protocolVersion: 1, softwareVersion: '1', backlogRecords: 0, backlogOldestMs: 0, clockTrusted: true };
+      const fresh = store.fleet.get(gatewayId)!;
+      assert.deepEqual([fresh.powerMode, fresh.powerSimulated, fresh.powerSinceMs, fresh.powerReportedAt], [null, null, null, null], 'none before a report');
+      store.fleet.recordHello(gatewayId, { ...hello, power: { mode: 'balanced', simulated: true, sinceMs: T0 - 5000 } }, T0);
+      const afterHello = store.fleet.get(gatewayId)!;
+      assert.deepEqual([afterHello.powerMode, afterHello.powerSimulated, afterHello.powerSinceMs, afterHello.powerReportedAt], ['balanced', true, T0 - 5000, T0]);
+      store.fleet.recordPower(gatewayId, { mode: 'critical', simulated: false, sinceMs: T0 + 10 }, T0 + 20);
+      const updated = store.fleet.list().find((g) => g.id === gatewayId)!;
+      assert.deepEqual([updated.powerMode, updated.powerSimulated, updated.powerSinceMs, updated.powerReportedAt], ['critical', false, T0 + 10, T0 + 20]);
+      store.fleet.recordHello(gatewayId, { ...hello, power: null }, T0 + 30);
+      assert.equal(store.fleet.get(gatewayId)!.powerMode, 'critical', 'the last reported mode stays, with its report time');
+      assert.equal(store.fleet.get(gatewayId)!.lastSeenAt, T0 + 30);
+    });
+
     it('applies several batches of several gateways with one commit, each as applyBatch would, in order', () => {
       const { token } = store.enrollment.createToken(60_000, T0);
       const other = store.enrollment.enroll(token, { name: 'h', softwareVersion: '1' }, T0)!.gatewayId;

@@ -18,12 +18,15 @@ const SECTION_TITLES: Record<string, string> = {
   alerts: 'Alerts (`alerts`)',
   state: 'Saved state (`state`)',
   status: 'Runtime status (`status`)',
+  power: 'Power manager (`power`)',
 };
 
 const SECTION_NOTES: Record<string, string> = {
   '': 'The runtime connects as client id `_internal.edge-runtime`, username `_internal`, with the gateway\'s internal secret as password. `internalSecret` is accepted only from the environment; a config file or flag that sets it is refused.',
   scoring: 'Windows are scored in a worker thread that owns the onnxruntime sessions (one intra-op thread by default, one inter-op thread, sequential execution, no spinning). When `scoring.queueMax` windows wait, the runtime stops acknowledging readings batches, so the gateway holds further ones.',
   alerts: 'Every alert is published at QoS 1 on `local/v1/alerts` and stays queued until the gateway\'s PUBACK (which means stored); none is dropped. When `alerts.queueMax` wait, reading intake pauses as above.',
+  power:
+    'The power manager reads the power source every `power.sampleIntervalMs`, chooses a mode (performance, balanced, saver, critical) with the thresholds above, and publishes it retained on `local/v1/power/mode`; the gateway applies it to sync and its own logs. Sources `file` and `fixed` are simulated, and every mode published from them says `simulated: true`. The state machine, what each mode changes and the file format are in [power](power.md#gateway-power-modes).',
   state: 'The online detector bank and the featurizer states are saved to `<dataDir>/runtime-state.json` (temp file, fsync, rename) and read back at start; an unreadable file is logged with `RT_ERR_STATE_CORRUPT` and ignored.',
 };
 

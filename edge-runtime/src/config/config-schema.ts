@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { powerConfigProblems, powerConfigSchema } from '../power/power-config.js';
 
 const positiveMs = z.number().int().min(1);
 
@@ -78,9 +79,13 @@ export const runtimeConfigSchema = z
       })
       .strict()
       .prefault({}),
+    power: powerConfigSchema,
   })
   .strict()
-  .refine((c) => c.mqtt.reconnectMinMs <= c.mqtt.reconnectMaxMs, { message: 'reconnectMinMs must not exceed reconnectMaxMs', path: ['mqtt', 'reconnectMaxMs'] });
+  .refine((c) => c.mqtt.reconnectMinMs <= c.mqtt.reconnectMaxMs, { message: 'reconnectMinMs must not exceed reconnectMaxMs', path: ['mqtt', 'reconnectMaxMs'] })
+  .superRefine((c, ctx) => {
+    for (const problem of powerConfigProblems(c.power)) ctx.addIssue({ code: 'custom', message: problem.message, path: ['power', problem.key] });
+  });
 
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;
 export type RuntimeConfigInput = z.input<typeof runtimeConfigSchema>;

@@ -113,8 +113,8 @@ export class RuntimeMqtt {
   }
 
   /** Publish at QoS 1; resolves on PUBACK (after a reconnect if need be), rejects if the client is closed first. */
-  publish(topic: string, payload: Buffer): Promise<void> {
-    return this.client.publishAsync(topic, payload, { qos: 1 }).then(() => {});
+  publish(topic: string, payload: Buffer, options: { retain?: boolean } = {}): Promise<void> {
+    return this.client.publishAsync(topic, payload, { qos: 1, retain: options.retain ?? false }).then(() => {});
   }
 
   /** Send DISCONNECT after in-flight publishes are acknowledged (at most `timeoutMs`), then close the socket. */

@@ -129,6 +129,20 @@ export function createRuntimeEvents(logger: Logger) {
       const s = sample('mqtt-down');
       if (s.log) log.warn({ event: 'mqtt-disconnected', code: 'RT_ERR_MQTT', reason, suppressedSinceLast: s.suppressed }, 'disconnected from the gateway broker');
     },
+    powerModeChanged(from: string | null, to: string, reason: string, simulated: boolean): void {
+      count('power_mode_changed');
+      count(`power_mode.${to}`);
+      const fields = { event: 'power-mode', from, to, reason, simulated };
+      const text = `power mode ${to}${simulated ? ' (simulated)' : ''}: ${reason}`;
+      // Saver and critical change what the box does: say so at warn, which critical's log level still shows.
+      if (to === 'saver' || to === 'critical') log.warn(fields, text);
+      else log.info(fields, text);
+    },
+    powerSourceFailed(source: string, err: unknown): void {
+      count('power_source_failed');
+      const s = sample('power-source');
+      if (s.log) log.warn({ event: 'power-source-failed', code: 'RT_ERR_POWER_SOURCE', source, err, suppressedSinceLast: s.suppressed }, 'power readings unavailable; mode unchanged');
+    },
     workerRestarted(err: unknown): void {
       count('worker_restarted');
       log.error({ event: 'worker-restarted', code: 'RT_ERR_WORKER', err }, 'scoring worker failed; restarted');

@@ -28,6 +28,7 @@ export class ScoringLoop {
   private stopped = false;
   private busy = false;
   private idleWaiters: (() => void)[] = [];
+  private batchWindowMs: number;
 
   constructor(
     private readonly queue: WindowQueue,
@@ -38,7 +39,18 @@ export class ScoringLoop {
     private readonly events: RuntimeEvents,
     /** Releases retired models nothing refers to; run after batches while some are retired. */
     private readonly sweep: () => Promise<void> = async () => {},
-  ) {}
+  ) {
+    this.batchWindowMs = options.batchWindowMs;
+  }
+
+  /** Change the batch window from the next batch on (the power mode lengthens it to save energy). */
+  setBatchWindowMs(ms: number): void {
+    this.batchWindowMs = ms;
+  }
+
+  get currentBatchWindowMs(): number {
+    return this.batchWindowMs;
+  }
 
   start(): void {
     this.running ??= this.loop();
@@ -48,7 +60,7 @@ export class ScoringLoop {
     for (;;) {
       await this.queue.waitForItem();
       if (this.stopped && this.queue.length === 0) break;
-      if (this.queue.length < this.options.batchSize && this.options.batchWindowMs > 0 && !this.stopped) await sleep(this.options.batchWindowMs);
+      if (this.queue.length < this.options.batchSize && this.batchWindowMs > 0 && !this.stopped) await sleep(this.batchWindowMs);
       this.busy = true;
       try {
         await this.score(this.queue.take(this.options.batchSize));

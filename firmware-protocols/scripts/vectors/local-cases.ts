@@ -79,12 +79,32 @@ const localRuntimeStatusCases: Cases = {
 
 const power = { v: 1, ts: 1700000000000, mode: 'saver', simulated: false };
 const localPowerModeCases: Cases = {
-  valid: (['performance', 'balanced', 'saver', 'critical'] as const).flatMap((mode) => validBoth(`mode ${mode}`, { ...power, mode, simulated: mode === 'critical' })),
+  valid: [
+    ...(['performance', 'balanced', 'saver', 'critical'] as const).flatMap((mode) => validBoth(`mode ${mode}`, { ...power, mode, simulated: mode === 'critical' })),
+    ...validBoth('with the sample behind it', {
+      ...power,
+      simulated: true,
+      source: 'battery',
+      batteryPercent: 28.5,
+      charging: false,
+      cpuTempC: 61.25,
+      reason: 'on battery at 28.5 % (below 30 %)',
+      sinceMs: 1699999990000,
+    }),
+    ...validBoth('on mains without a battery or a sensor', { ...power, mode: 'performance', source: 'ac', reason: 'on mains' }),
+  ],
   invalid: [
     ...commonInvalidCases(power, { ts: true }),
     ...invalidBoth('unknown mode', { ...power, mode: 'turbo' }, 'E_SCHEMA'),
     ...invalidBoth('simulated missing', { v: 1, ts: 1, mode: 'saver' }, 'E_SCHEMA'),
     ...invalidBoth('simulated as a string', { ...power, simulated: 'yes' }, 'E_SCHEMA'),
+    ...invalidBoth('unknown source', { ...power, source: 'solar' }, 'E_SCHEMA'),
+    ...invalidBoth('batteryPercent above 100', { ...power, batteryPercent: 100.5 }, 'E_SCHEMA'),
+    ...invalidBoth('batteryPercent below 0', { ...power, batteryPercent: -1 }, 'E_SCHEMA'),
+    ...invalidBoth('batteryPercent null (leave it out instead)', { ...power, batteryPercent: null }, 'E_SCHEMA'),
+    ...invalidBoth('charging as a string', { ...power, charging: 'no' }, 'E_SCHEMA'),
+    ...invalidBoth('reason of 257 characters', { ...power, reason: 'r'.repeat(257) }, 'E_SCHEMA'),
+    ...invalidBoth('fractional sinceMs', { ...power, sinceMs: 1.5 }, 'E_SCHEMA'),
   ],
 };
 

@@ -76,13 +76,31 @@ export const localModelOfferSchema = z
   .strict();
 export type LocalModelOffer = z.infer<typeof localModelOfferSchema>;
 
-/** edge-runtime → gateway on `local/v1/power/mode`. */
+/** The gateway's power modes, least to most restrictive (docs/power.md has the state machine). */
+export const POWER_MODES = ['performance', 'balanced', 'saver', 'critical'] as const;
+export type PowerMode = (typeof POWER_MODES)[number];
+
+/** Where the box's power comes from: mains (or any external supply), its battery, or not known. */
+export const POWER_SOURCES = ['ac', 'battery', 'unknown'] as const;
+export type PowerSource = (typeof POWER_SOURCES)[number];
+
+/**
+ * edge-runtime → gateway on `local/v1/power/mode`, retained. `simulated`: the readings behind the mode
+ * come from a file or the configuration, not from the hardware. The optional fields (added later, so a
+ * message with only the first four stays valid) say what the mode was chosen from.
+ */
 export const localPowerModeSchema = z
   .object({
     v: versionField,
     ts: epochMs,
-    mode: z.enum(['performance', 'balanced', 'saver', 'critical']),
+    mode: z.enum(POWER_MODES),
     simulated: z.boolean(),
+    source: z.enum(POWER_SOURCES).optional().describe('power source of the sample behind the mode'),
+    batteryPercent: z.number().finite().min(0).max(100).optional().describe('battery level, when the box has a battery'),
+    charging: z.boolean().optional(),
+    cpuTempC: z.number().finite().min(-100).max(250).optional().describe('CPU temperature, when the box has a sensor'),
+    reason: z.string().max(256).optional().describe('why this mode, for operators'),
+    sinceMs: epochMs.optional().describe('when this mode was entered'),
   })
   .strict();
 export type LocalPowerMode = z.infer<typeof localPowerModeSchema>;

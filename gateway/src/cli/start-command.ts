@@ -29,8 +29,33 @@ export function registerStartCommand(program: Command): void {
           http: { port: flags.httpPort, host: flags.host },
         }),
       });
-      const gateway = await createGateway(config, { onFatal: () => process.exit(70) });
-      const addresses = await gateway.start();
+      let stopping = false;
+      let startup: Promise<unknown> = Promise.resolve();
+      // SIGTERM, SIGINT, and power.criticalAction "shutdown" after the critical flush: close, then exit 0.
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        gateway.logger.info({ signal }, 'shutting down: committing queued readings');
+        const timer = setTimeout(() => {
+          gateway.logger.error('shutdown timed out');
+          process.exit(1);
+        }, SHUTDOWN_TIMEOUT_MS);
+        // A critical power report can arrive while start() still opens the listeners: close after it.
+        startup.then(() => gateway.close()).then(
+          () => {
+            clearTimeout(timer);
+            process.exit(0);
+          },
+          (err: unknown) => {
+            gateway.logger.error({ err }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      const gateway = await createGateway(config, { onFatal: () => process.exit(70), onPowerShutdown: () => stop('power-critical') });
+      const starting = gateway.start();
+      startup = starting.catch(() => {});
+      const addresses = await starting;
       const host = config.mqtt.host === '0.0.0.0' ? '127.0.0.1' : config.mqtt.host;
       const lines = [
         `outpost-gateway ready (data in ${config.dataDir})`,
@@ -44,26 +69,6 @@ export function registerStartCommand(program: Command): void {
       ];
       process.stderr.write(`${lines.filter(Boolean).join('\n')}\n`);
 
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        gateway.logger.info({ signal }, 'shutting down: committing queued readings');
-        const timer = setTimeout(() => {
-          gateway.logger.error('shutdown timed out');
-          process.exit(1);
-        }, SHUTDOWN_TIMEOUT_MS);
-        gateway.close().then(
-          () => {
-            clearTimeout(timer);
-            process.exit(0);
-          },
-          (err: unknown) => {
-            gateway.logger.error({ err }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
     });

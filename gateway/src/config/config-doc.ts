@@ -19,6 +19,7 @@ const SECTION_TITLES: Record<string, string> = {
   auth: 'Device authentication (`auth`)',
   sync: 'Cloud sync (`sync`)',
   ui: 'Technician web UI (`ui`)',
+  power: 'Power modes (`power`)',
 };
 
 const SECTION_NOTES: Record<string, string> = {
@@ -26,6 +27,8 @@ const SECTION_NOTES: Record<string, string> = {
     '`store.maxBytes` counts the pages in use in the SQLite file. The write-ahead log (up to 64 MiB) comes on top, and the file does not shrink: pages freed by retention are reused. When the budget cannot be met because no raw readings are left to delete, new raw readings are refused with `E_STORE_FULL` (the device keeps them) and `/readyz` reports the store as not ready.',
   sync: 'With `sync.hubUrl` set, the gateway enrolls with `sync.enrollmentToken` once (the credential is saved in `<dataDir>/hub-credential`, mode 0600) and then streams its outbox to the hub. The outbox lives in the store and shares `store.maxBytes`. See [the sync protocol](sync-protocol.md). State and backlog: `GET /api/v1/sync` and the `outpost_gw_sync_*` metrics.',
   ui: 'The technician UI is served at `/` on the HTTP port, with its own API under `/ui/api/` (cookie sessions, roles viewer, technician and admin, CSRF tokens); the bearer token is not needed there and does not work there. Without `ui.adminPassword` the first start generates the `admin` password and prints it once. Its settings page writes `<dataDir>/settings.json` (see above).',
+  power:
+    'edge-runtime chooses the power mode (its `power.*` settings, [edge-runtime configuration](edge-runtime-configuration.md)); the gateway applies it. In saver and critical, summaries and raw readings wait in the outbox while alerts still go at once and the other classes go in rounds; critical also flushes the store and checkpoints its WAL first, then runs `power.criticalAction`. What each mode changes: [power](power.md#what-a-mode-changes). State: `GET /api/v1/power`.',
   http: 'When `http.apiToken` is unset, a token is generated on first start, saved in `<dataDir>/api-token` (mode 0600) and printed once.',
 };
 

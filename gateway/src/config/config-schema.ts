@@ -131,6 +131,19 @@ export const gatewayConfigSchema = z
       })
       .strict()
       .prefault({}),
+    power: z
+      .object({
+        criticalAction: z
+          .enum(['none', 'shutdown'])
+          .default('none')
+          .describe('What the gateway does after it flushed the store on entering the critical power mode: "none" (keep running, in critical), or "shutdown" (close cleanly as on SIGTERM and exit 0).'),
+        saverSyncIntervalMs: z.number().int().min(1000).max(3_600_000).default(30_000).describe('In saver, records other than alerts go to the hub in rounds this far apart (alerts go at once).'),
+        saverSyncBatchMaxRecords: z.number().int().min(1).max(100000).default(500).describe('In saver, the most records in one sync batch.'),
+        criticalSyncIntervalMs: z.number().int().min(1000).max(3_600_000).default(120_000).describe('In critical, records other than alerts go to the hub in rounds this far apart.'),
+        criticalSyncBatchMaxRecords: z.number().int().min(1).max(100000).default(100).describe('In critical, the most records in one sync batch.'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

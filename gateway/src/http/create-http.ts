@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { LocalRuntimeStatus } from '@outpost/protocols';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { Power } from '../power/create-power.js';
+import type { GatewayPower } from '../power/gateway-power.js';
 import type { ReadingsFeedStatus } from '../runtime/readings-feed.js';
 import type { RuntimeSupervisorStatus } from '../runtime/runtime-supervisor.js';
 import type { Logger } from '../observability/logger.js';
@@ -15,6 +16,7 @@ import { createApiAuth } from './api-auth.js';
 import { httpErrorHandler } from './error-handler.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { powerRoutes } from './routes/power-routes.js';
 import { reportingRoutes } from './routes/reporting-routes.js';
 import { runtimeRoutes } from './routes/runtime-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
@@ -39,6 +41,8 @@ export interface HttpDeps {
   };
   /** Reporting policies, adaptive reporting and battery forecasts. */
   power: Power;
+  /** The gateway's own power mode and what it changes. */
+  powerMode: GatewayPower;
   /** The technician UI at `/` (cookie sessions, its own API under /ui/api); off when absent. */
   ui?: UiParts;
 }
@@ -54,6 +58,7 @@ export function createHttp(deps: HttpDeps): FastifyInstance {
   void app.register(statsRoutes, deps);
   void app.register(syncRoutes, deps);
   void app.register(runtimeRoutes, deps);
+  void app.register(powerRoutes, deps);
   if (deps.ui) void app.register(uiPlugin, { ...deps, ui: deps.ui });
   return app;
 }

@@ -63,6 +63,27 @@ export function createGatewayEvents(logger: Logger, metrics: GatewayMetrics) {
     producerPaused(): void {
       metrics.producersPaused.inc();
     },
+    powerModeChanged(from: string | null, to: string, reason: string, simulated: boolean, effects: { sync: { intervalMs: number; deferredClasses: string[] }; logLevel: string }): void {
+      const fields = { event: 'power-mode', from, to, reason, simulated, syncIntervalMs: effects.sync.intervalMs, deferred: effects.sync.deferredClasses, logLevel: effects.logLevel };
+      const text = `power mode ${to}${simulated ? ' (simulated)' : ''}${reason ? `: ${reason}` : ''}`;
+      // Saver and critical change what the gateway does: warn, which critical's log level still shows.
+      if (to === 'saver' || to === 'critical') log.warn(fields, text);
+      else log.info(fields, text);
+    },
+    powerCriticalFlushed(report: { storeFlushed: boolean; checkpoint: { busy: boolean } | null; error: string | null; action: string; shutdown: string }): void {
+      const complete = report.storeFlushed && report.checkpoint !== null && !report.checkpoint.busy;
+      const fields = { event: 'power-critical', ...report };
+      if (complete) log.warn(fields, `critical power: store flushed and checkpointed${report.shutdown === 'started' ? '; shutting down' : ''}`);
+      else log.error({ ...fields, code: 'GW_ERR_STORE_WRITE' }, `critical power: store flush incomplete${report.error ? `: ${report.error}` : ' (checkpoint busy)'}`);
+    },
+    powerReportInvalid(err: unknown): void {
+      const key = 'power-invalid';
+      const now = Date.now();
+      const seen = lastLogged.get(key);
+      if (seen && now - seen.at < LOG_EVERY_MS) return void seen.suppressed++;
+      lastLogged.set(key, { at: now, suppressed: 0 });
+      log.warn({ event: 'power-report-invalid', err, suppressedSinceLast: seen?.suppressed ?? 0 }, 'invalid power mode report from edge-runtime ignored');
+    },
   };
 }
 

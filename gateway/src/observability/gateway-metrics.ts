@@ -36,6 +36,8 @@ export function createGatewayMetrics() {
     runtimeRestarts: new Counter({ name: 'outpost_gw_runtime_restarts_total', help: 'Times the gateway restarted edge-runtime after it exited', registers: [registry] }),
     adaptiveFilled: new Counter({ name: 'outpost_gw_adaptive_filled_total', help: 'Readings filled in from the shared predictor for samples adaptive devices did not send (stored as predicted)', registers: [registry] }),
     adaptiveDesyncs: new Counter({ name: 'outpost_gw_adaptive_desyncs_total', help: 'Times an adaptive device and the gateway fell out of step (filling stops until the device starts a new epoch)', registers: [registry] }),
+    powerMode: new Gauge({ name: 'outpost_gw_power_mode', help: 'Power mode edge-runtime chose (1 for the current one; all 0 before it reports one)', labelNames: ['mode'] as const, registers: [registry] }),
+    powerSimulated: new Gauge({ name: 'outpost_gw_power_simulated', help: '1 when the power mode comes from simulated readings (a file or the configuration)', registers: [registry] }),
     summaryOpenWindows: new Gauge({ name: 'outpost_gw_summary_open_windows', help: 'Open 1-minute summary windows (device × metric)', registers: [registry] }),
   };
   return m;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -55,6 +55,30 @@ const countReadings = (db: Db, deviceId?: string): number =>
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('StoreWriter', () => {
+  test('checkpoint after flush: the main database file alone holds every committed row, the WAL is emptied', async () => {
+    const { writer, reader, file } = await openStore();
+    const dones = Array.from({ length: 500 }, (_, i) => {
+      const probe = doneProbe();
+      writer.write(reading('wal-1', i), probe.done);
+      return probe.result;
+    });
+    await writer.flush();
+    assert.deepEqual(new Set(await Promise.all(dones)), new Set([null]));
+    reader.close(); // an open read transaction is the one thing that can keep a checkpoint from finishing
+    const result = await writer.checkpoint();
+    assert.equal(result.busy, false);
+    assert.ok(result.walBytesBefore > 0, 'the rows were in the WAL');
+    assert.equal(result.walBytesAfter, 0);
+    assert.equal(statSync(`${file}-wal`).size, 0, 'TRUNCATE empties the WAL file');
+    // Copy the main file alone, as if the WAL had been lost with the power: every row is in it.
+    const copy = join(root, `copy-${storeCount}.sqlite`);
+    copyFileSync(file, copy);
+    const alone = openDatabase(copy, { synchronous: 'full', readonly: true });
+    assert.equal(countReadings(alone, 'wal-1'), 500);
+    alone.close();
+    await writer.close();
+  });
+
   test('a row is readable from another connection when its done runs', async () => {
     const { writer, reader } = await openStore();
     const visible = reader.prepare('SELECT COUNT(*) FROM readings WHERE device_id = ? AND seq = ?').pluck();

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { GatewayError } from '../errors.js';
 import { startWorker } from './start-worker.js';
-import type { OutboxOp, OutboxResults, RetentionResult, StoreUsage, WriteRow, WriterOptions, WriterRequest, WriterResponse } from './write-rows.js';
+import type { CheckpointResult, OutboxOp, OutboxResults, RetentionResult, StoreUsage, WriteRow, WriterOptions, WriterRequest, WriterResponse } from './write-rows.js';
 
 export type WriteDone = (err: GatewayError | null) => void;
 
@@ -47,7 +47,7 @@ export class StoreWriter {
   readonly #inFlight = new Map<number, Batch>();
   readonly #paused: { rows: WriteRow[]; done: WriteDone }[] = [];
   readonly #retentionWaiters = new Map<number, { resolve: (r: RetentionResult) => void; reject: (err: Error) => void }>();
-  readonly #outboxWaiters = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+  readonly #replyWaiters = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   #queuedRows = 0;
   #nextId = 1;
   #closed = false;
@@ -172,10 +172,11 @@ export class StoreWriter {
         this.#schedule();
         return;
       }
+      case 'checkpoint':
       case 'outbox': {
-        const waiter = this.#outboxWaiters.get(message.id);
-        this.#outboxWaiters.delete(message.id);
-        if (message.ok) waiter?.resolve(message.value);
+        const waiter = this.#replyWaiters.get(message.id);
+        this.#replyWaiters.delete(message.id);
+        if (message.ok) waiter?.resolve(message.type === 'outbox' ? message.value : message.result);
         else waiter?.reject(new GatewayError('GW_ERR_STORE_WRITE', message.message));
         return;
       }
@@ -214,8 +215,21 @@ export class StoreWriter {
     if (this.#closed) return Promise.reject(new GatewayError('GW_ERR_STORE_CLOSED'));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#outboxWaiters.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#replyWaiters.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.#post({ type: 'outbox', id, call });
+    });
+  }
+
+  /**
+   * Checkpoint the WAL into the main database file and truncate it (`wal_checkpoint(TRUNCATE)`), between
+   * write batches. Call after flush() to make the main file alone hold everything acknowledged so far.
+   */
+  checkpoint(): Promise<CheckpointResult> {
+    if (this.#closed) return Promise.reject(new GatewayError('GW_ERR_STORE_CLOSED'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#replyWaiters.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#post({ type: 'checkpoint', id });
     });
   }
 
@@ -232,13 +246,12 @@ export class StoreWriter {
     this.#queuedRows = 0;
     for (const batch of batches) for (const done of batch.dones) done(error);
     for (const p of paused) p.done(error);
-    for (const waiter of [...this.#retentionWaiters.values(), ...this.#outboxWaiters.values()]) waiter.reject(error);
+    for (const waiter of [...this.#retentionWaiters.values(), ...this.#replyWaiters.values()]) waiter.reject(error);
     this.#retentionWaiters.clear();
-    this.#outboxWaiters.clear();
+    this.#replyWaiters.clear();
     this.#hooks.onFatal?.(err);
   }
 
-  /** Commit everything queued, then stop the writer thread. */
   /** Wait until every row written so far is committed (or failed). */
   async flush(): Promise<void> {
     while (!this.#closed && (this.#pending.rows.length > 0 || this.#inFlight.size > 0 || this.#paused.length > 0)) {
@@ -248,13 +261,14 @@ export class StoreWriter {
     }
   }
 
+  /** Commit everything queued, then stop the writer thread. */
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.flush();
     if (this.#closed) return; // the writer thread died meanwhile; #fail has answered every write
     this.#closed = true;
-    for (const waiter of this.#outboxWaiters.values()) waiter.reject(new GatewayError('GW_ERR_STORE_CLOSED'));
-    this.#outboxWaiters.clear();
+    for (const waiter of this.#replyWaiters.values()) waiter.reject(new GatewayError('GW_ERR_STORE_CLOSED'));
+    this.#replyWaiters.clear();
     const closed = once(this.#worker, 'exit');
     this.#post({ type: 'close' });
     await closed;

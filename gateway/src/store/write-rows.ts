@@ -59,9 +59,19 @@ export interface OutboxResults {
   hlcReceive: HlcTimestamp;
 }
 
+/** What a `PRAGMA wal_checkpoint(TRUNCATE)` did. */
+export interface CheckpointResult {
+  /** True when a reader kept the checkpoint from finishing: the WAL may still hold pages the main file lacks. */
+  busy: boolean;
+  /** Size of the WAL file before and after (0 after a complete TRUNCATE checkpoint). */
+  walBytesBefore: number;
+  walBytesAfter: number;
+}
+
 export type WriterRequest =
   | { type: 'batch'; id: number; rows: WriteRow[] }
   | { type: 'retention'; id: number }
+  | { type: 'checkpoint'; id: number }
   | { type: 'outbox'; id: number; call: OutboxOp }
   | { type: 'close' };
 
@@ -73,4 +83,6 @@ export type WriterResponse =
   | { type: 'outbox'; id: number; ok: false; message: string }
   | { type: 'failed'; id: number; message: string }
   | { type: 'retention'; id: number | null; result: RetentionResult }
+  | { type: 'checkpoint'; id: number; ok: true; result: CheckpointResult }
+  | { type: 'checkpoint'; id: number; ok: false; message: string }
   | { type: 'closed' };

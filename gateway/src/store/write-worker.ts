@@ -1,4 +1,5 @@
 // The store's single writer, in its own thread so that fsync never blocks the broker's event loop.
+import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
 import { createBatteryHistoryWriter } from '../power/battery-history.js';
@@ -105,6 +106,14 @@ function outboxCall(call: OutboxOp): unknown {
   }
 }
 
+function walBytes(): number {
+  try {
+    return statSync(`${options.file}-wal`).size;
+  } catch {
+    return 0; // no WAL file: nothing to checkpoint
+  }
+}
+
 function send(message: WriterResponse): void {
   port.postMessage(message);
 }
@@ -143,6 +152,16 @@ port.on('message', (request: WriterRequest) => {
       return;
     case 'retention':
       runRetention(request.id);
+      return;
+    case 'checkpoint':
+      // Between write batches: everything committed so far moves into the main file and the WAL is emptied.
+      try {
+        const walBytesBefore = walBytes();
+        const row = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+        send({ type: 'checkpoint', id: request.id, ok: true, result: { busy: (row[0]?.busy ?? 0) !== 0, walBytesBefore, walBytesAfter: walBytes() } });
+      } catch (err) {
+        send({ type: 'checkpoint', id: request.id, ok: false, message: (err as Error).message });
+      }
       return;
     case 'close':
       clearInterval(timer);

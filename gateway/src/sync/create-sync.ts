@@ -12,6 +12,7 @@ import { createHubDownlink } from './agent/hub-downlink.js';
 import { createAlertsIntake } from './intake/alerts-intake.js';
 import type { BacklogStats } from './outbox/outbox-types.js';
 import { createSummaryFeed } from './summaries/summary-feed.js';
+import type { GatewayPower } from '../power/gateway-power.js';
 
 const STATES: SyncState[] = ['idle', 'enrolling', 'connecting', 'streaming', 'backoff', 'stopped'];
 
@@ -25,9 +26,17 @@ export interface SyncDeps {
   logger: Logger;
   /** Where the hub's desired device configs go (merged with local reporting policies); published as is without it. */
   publishConfig?: (deviceId: string, config: DeviceConfig) => void;
+  /** The gateway's power mode: how to pace sending, what to tell the hub. Continuous and unreported without it. */
+  power?: Pick<GatewayPower, 'pace' | 'hubStatus' | 'onChange' | 'current' | 'effects'>;
 }
 
-export type SyncView = SyncStatus & BacklogStats & { summaries: { openWindows: number; closedEarly: number; written: number }; downlink: Record<string, number> };
+export type SyncView = SyncStatus &
+  BacklogStats & {
+    summaries: { openWindows: number; closedEarly: number; written: number };
+    downlink: Record<string, number>;
+    /** Why the backlog may not drain: the power mode's pacing (docs/power.md). */
+    power: { mode: string | null; simulated: boolean | null; intervalMs: number; maxBatchRecords: number | null; deferredClasses: string[] };
+  };
 
 /**
  * Everything between committed data and the hub: window summaries from committed readings, the alerts
@@ -55,7 +64,9 @@ export function createSync(deps: SyncDeps) {
     onState: (state) => {
       for (const s of STATES) metrics.syncState.set({ state: s }, s === state ? 1 : 0);
     },
+    ...(deps.power ? { pace: deps.power.pace, power: deps.power.hubStatus } : {}),
   });
+  deps.power?.onChange(() => manager.powerChanged());
   const localIntake = createAlertsIntake(writer, deps.events, log);
 
   return {
@@ -90,6 +101,13 @@ export function createSync(deps: SyncDeps) {
         ...stats,
         summaries: { openWindows: summaries.windows.openWindows, closedEarly: summaries.windows.closedEarly, written: summaries.written },
         downlink: { ...downlink.counts },
+        power: {
+          mode: deps.power?.current()?.mode ?? null,
+          simulated: deps.power?.current()?.simulated ?? null,
+          intervalMs: deps.power?.effects().sync.intervalMs ?? 0,
+          maxBatchRecords: deps.power?.effects().sync.maxBatchRecords ?? null,
+          deferredClasses: deps.power?.effects().sync.deferredClasses ?? [],
+        },
       };
     },
     /** Stop syncing (before the broker closes). */

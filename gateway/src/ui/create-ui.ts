@@ -5,6 +5,7 @@ import { Counter } from 'prom-client';
 import type { GatewayConfig } from '../config/config-schema.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { Logger } from '../observability/logger.js';
+import type { GatewayPower } from '../power/gateway-power.js';
 import type { Db } from '../store/database.js';
 import type { WriteRow } from '../store/write-rows.js';
 import { createAccounts } from './accounts.js';
@@ -26,6 +27,8 @@ export interface CreateUiDeps {
   metrics: GatewayMetrics;
   broker: Aedes;
   logRing: LogRing;
+  /** The gateway's power mode (owned by power/gateway-power.ts). */
+  power: GatewayPower;
 }
 
 /**
@@ -49,6 +52,7 @@ export async function createUi(deps: CreateUiDeps) {
     live,
     logRing: deps.logRing,
     runtime: watchRuntimeStatus(broker),
+    power: deps.power,
     loginCounter: new Counter({ name: 'outpost_gw_ui_logins_total', help: 'Technician UI logins by outcome (ok, bad-credentials, locked)', labelNames: ['outcome'] as const, registers: [deps.metrics.registry] }),
     assetsDir: existsSync(`${UI_ASSETS_DIR}app.js`) ? UI_ASSETS_DIR : null,
     mqttPorts: () => mqttPorts,

@@ -1,31 +1,19 @@
 import type { Aedes } from 'aedes';
-import { decodeMessage, localTopics, type LocalPowerMode, type LocalRuntimeStatus } from '@outpost/protocols';
+import { decodeMessage, localTopics, type LocalRuntimeStatus } from '@outpost/protocols';
 
 /**
- * The latest power mode and runtime/model status that edge-runtime published on the local topics, for
- * the overview page. Both stay null until edge-runtime reports them.
+ * The latest runtime/model status edge-runtime published on its local topic, for the overview page; null
+ * until edge-runtime reports one. (The power mode has its owner in power/gateway-power.ts.)
  */
 export function watchRuntimeStatus(broker: Aedes) {
-  const latest: { power: LocalPowerMode | null; runtime: LocalRuntimeStatus | null } = { power: null, runtime: null };
-  broker.subscribe(
-    localTopics.powerMode(),
-    (packet, cb) => {
-      try {
-        latest.power = decodeMessage('localPowerMode', packet.payload as Buffer).message;
-      } catch {
-        // A bad status message is edge-runtime's problem to log; the page keeps the last good one.
-      }
-      cb();
-    },
-    () => {},
-  );
+  const latest: { runtime: LocalRuntimeStatus | null } = { runtime: null };
   broker.subscribe(
     localTopics.runtimeStatus(),
     (packet, cb) => {
       try {
         latest.runtime = decodeMessage('localRuntimeStatus', packet.payload as Buffer).message;
       } catch {
-        // As above.
+        // A bad status message is edge-runtime's problem to log; the page keeps the last good one.
       }
       cb();
     },

@@ -1,6 +1,7 @@
 import type { Counter } from 'prom-client';
 import type { GatewayConfig } from '../config/config-schema.js';
 import type { HttpDeps } from '../http/create-http.js';
+import type { GatewayPower } from '../power/gateway-power.js';
 import type { Db } from '../store/database.js';
 import type { Account, Accounts, Role } from './accounts.js';
 import type { AlertsView } from './alerts-view.js';
@@ -24,6 +25,7 @@ export interface UiParts {
   live: LiveFeed;
   logRing: LogRing;
   runtime: ReturnType<typeof watchRuntimeStatus>;
+  power: GatewayPower;
   loginCounter: Counter<'outcome'>;
   /** Built front-end (app.js, app.css); null when the bundle has not been built. */
   assetsDir: string | null;

@@ -11,7 +11,11 @@ import type { LogRing } from '../../src/ui/log-ring.js';
 export type TestGateway = Awaited<ReturnType<typeof startTestGateway>>;
 
 /** A real gateway in this process: temp data dir, free ports on loopback, fast secret hashing, silent logs. */
-export async function startTestGateway(overrides: GatewayConfigInput = {}, dataDir = mkdtempSync(join(tmpdir(), 'outpost-gw-')), options: { logger?: Logger; logRing?: LogRing } = {}) {
+export async function startTestGateway(
+  overrides: GatewayConfigInput = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'outpost-gw-')),
+  options: { logger?: Logger; logRing?: LogRing; onPowerShutdown?: () => void } = {},
+) {
   const config = loadGatewayConfig({
     env: {},
     overrides: {

@@ -138,4 +138,11 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE enrollment_tokens ADD COLUMN request_hash TEXT;
   `,
+  // 3: the gateway's power mode (Hello.power and GatewayMessage.power), for the fleet view.
+  `
+  ALTER TABLE gateways ADD COLUMN power_mode TEXT;
+  ALTER TABLE gateways ADD COLUMN power_simulated INTEGER;
+  ALTER TABLE gateways ADD COLUMN power_since_ms INTEGER;
+  ALTER TABLE gateways ADD COLUMN power_reported_at INTEGER;
+  `,
 ];

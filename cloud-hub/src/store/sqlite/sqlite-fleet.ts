@@ -1,3 +1,4 @@
+import type { PowerMode } from '@outpost/protocols';
 import type { FleetStore, GatewayRecord } from '../hub-store.js';
 import type { Db } from './database.js';
 
@@ -17,10 +18,14 @@ interface GatewayRow {
   backlog_records: number | null;
   backlog_oldest_ms: number | null;
   clock_trusted: number | null;
+  power_mode: PowerMode | null;
+  power_simulated: number | null;
+  power_since_ms: number | null;
+  power_reported_at: number | null;
 }
 
 const COLUMNS =
-  'id, name, enrolled_at, last_seen_at, software_version, protocol_version, revoked_at, connected, acked_seq, duplicates_skipped, quarantined, batches, backlog_records, backlog_oldest_ms, clock_trusted';
+  'id, name, enrolled_at, last_seen_at, software_version, protocol_version, revoked_at, connected, acked_seq, duplicates_skipped, quarantined, batches, backlog_records, backlog_oldest_ms, clock_trusted, power_mode, power_simulated, power_since_ms, power_reported_at';
 
 function toRecord(row: GatewayRow): GatewayRecord {
   return {
@@ -39,6 +44,10 @@ function toRecord(row: GatewayRow): GatewayRecord {
     backlogRecords: row.backlog_records,
     backlogOldestMs: row.backlog_oldest_ms,
     clockTrusted: row.clock_trusted === null ? null : row.clock_trusted === 1,
+    powerMode: row.power_mode,
+    powerSimulated: row.power_simulated === null ? null : row.power_simulated === 1,
+    powerSinceMs: row.power_since_ms,
+    powerReportedAt: row.power_reported_at,
   };
 }
 
@@ -50,6 +59,7 @@ export function createSqliteFleet(db: Db): FleetStore {
   const hello = db.prepare(
     'UPDATE gateways SET protocol_version = ?, software_version = ?, backlog_records = ?, backlog_oldest_ms = ?, clock_trusted = ?, last_seen_at = ? WHERE id = ?',
   );
+  const power = db.prepare('UPDATE gateways SET power_mode = ?, power_simulated = ?, power_since_ms = ?, power_reported_at = ? WHERE id = ?');
   const setConnected = db.prepare('UPDATE gateways SET connected = ? WHERE id = ?');
   const resetConnected = db.prepare('UPDATE gateways SET connected = 0 WHERE connected = 1');
 
@@ -66,7 +76,13 @@ export function createSqliteFleet(db: Db): FleetStore {
     },
     revokedSince: (sinceMs) => revokedSince.all(sinceMs).map((r) => r.id),
     recordHello(id, h, nowMs) {
-      hello.run(h.protocolVersion, h.softwareVersion, h.backlogRecords, h.backlogOldestMs, h.clockTrusted ? 1 : 0, nowMs, id);
+      db.transaction(() => {
+        hello.run(h.protocolVersion, h.softwareVersion, h.backlogRecords, h.backlogOldestMs, h.clockTrusted ? 1 : 0, nowMs, id);
+        if (h.power) power.run(h.power.mode, h.power.simulated ? 1 : 0, h.power.sinceMs, nowMs, id);
+      })();
+    },
+    recordPower(id, p, nowMs) {
+      power.run(p.mode, p.simulated ? 1 : 0, p.sinceMs, nowMs, id);
     },
     setConnected(id, connected) {
       setConnected.run(connected ? 1 : 0, id);

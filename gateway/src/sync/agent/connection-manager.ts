@@ -7,7 +7,8 @@ import { EnrollmentError, type HubCredential, enroll, readCredential } from './e
 import { type SyncServiceClient, createHubClient } from './hub-client.js';
 import type { HubDownlink } from './hub-downlink.js';
 import { SyncSession } from './sync-session.js';
-import type { WelcomeMessage } from './sync-messages.js';
+import type { PowerStatusMessage, WelcomeMessage } from './sync-messages.js';
+import type { SyncPace } from '../../power/power-mode.js';
 
 /**
  * The sync connection's states:
@@ -53,6 +54,10 @@ export interface ConnectionManagerDeps {
   onAcked?: (ackedSeq: number, records: number) => void;
   onBatchSent?: (records: number, bytes: number) => void;
   onState?: (state: SyncState) => void;
+  /** How to send in the current power mode (saver and critical pace and defer); continuous when absent. */
+  pace?: () => SyncPace;
+  /** The power mode reported to the hub; null while there is none. */
+  power?: () => PowerStatusMessage | null;
 }
 
 export class ConnectionManager {
@@ -110,6 +115,11 @@ export class ConnectionManager {
     this.#session?.notify();
   }
 
+  /** The power mode changed: the hub hears of it and the sender takes the new pace now. */
+  powerChanged(): void {
+    this.#session?.powerChanged();
+  }
+
   async #sleep(ms: number): Promise<void> {
     await new Promise<void>((resolve) => {
       this.#wakeSleep = resolve;
@@ -155,7 +165,13 @@ export class ConnectionManager {
         credential.credential,
         this.deps.writer,
         this.#sizer,
-        { maxInFlightBatches: this.#sync.maxInFlightBatches, ackTimeoutMs: this.#sync.ackTimeoutMs, welcomeTimeoutMs: Math.max(10_000, this.#sync.ackTimeoutMs) },
+        {
+          maxInFlightBatches: this.#sync.maxInFlightBatches,
+          ackTimeoutMs: this.#sync.ackTimeoutMs,
+          welcomeTimeoutMs: Math.max(10_000, this.#sync.ackTimeoutMs),
+          ...(this.deps.pace ? { pace: this.deps.pace } : {}),
+          ...(this.deps.power ? { power: this.deps.power } : {}),
+        },
         {
           welcome: (welcome) => {
             this.#welcome = welcome;

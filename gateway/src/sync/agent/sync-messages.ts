@@ -11,6 +11,14 @@ export interface RecordMessage {
   payload: Buffer;
 }
 
+/** The gateway's power mode for the hub (sync.proto PowerStatus). */
+export interface PowerStatusMessage {
+  mode: string;
+  simulated: boolean;
+  sinceMs: number;
+  source: string;
+}
+
 export type GatewayMessage =
   | {
       hello: {
@@ -20,10 +28,13 @@ export type GatewayMessage =
         hlc: HlcMessage;
         backlogRecords: number;
         backlogOldestMs: number;
+        /** Unset while the gateway has no power mode. */
+        power?: PowerStatusMessage;
       };
     }
   | { batch: { records: RecordMessage[] } }
-  | { commandResult: { commandId: string; status: string; body: Buffer } };
+  | { commandResult: { commandId: string; status: string; body: Buffer } }
+  | { power: PowerStatusMessage };
 
 export interface WelcomeMessage {
   hubId: string;

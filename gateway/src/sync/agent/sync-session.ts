@@ -3,17 +3,26 @@ import { DATA_CLASSES, SYNC_PROTOCOL_VERSION } from '@outpost/protocols';
 import type { Logger } from '../../observability/logger.js';
 import type { StoreWriter } from '../../store/store-writer.js';
 import type { SequencedRecord } from '../outbox/outbox-types.js';
+import { type SyncPace, URGENT_PRIORITY } from '../../power/power-mode.js';
 import type { BatchSizer } from './batch-sizer.js';
 import { softwareVersion } from './enrollment.js';
 import type { SyncServiceClient } from './hub-client.js';
-import type { GatewayMessage, HubMessage, WelcomeMessage } from './sync-messages.js';
+import type { GatewayMessage, HubMessage, PowerStatusMessage, WelcomeMessage } from './sync-messages.js';
 
 export interface SessionOptions {
   maxInFlightBatches: number;
   ackTimeoutMs: number;
   /** How long to wait for the hub's Welcome after Hello. */
   welcomeTimeoutMs: number;
+  /** How to send in the current power mode; asked before every batch. Unset: continuously, every class. */
+  pace?: () => SyncPace;
+  /** The gateway's power mode for the hub (Hello, then on every change); null while there is none. */
+  power?: () => PowerStatusMessage | null;
 }
+
+const CONTINUOUS: SyncPace = { intervalMs: 0, maxBatchRecords: null, maxPriority: null };
+const samePower = (a: PowerStatusMessage | null, b: PowerStatusMessage | null) =>
+  a === b || (a !== null && b !== null && a.mode === b.mode && a.simulated === b.simulated && a.sinceMs === b.sinceMs && a.source === b.source);
 
 /** How a session ended, and what the connection manager should do next. */
 export type SessionEnd =
@@ -58,6 +67,10 @@ export class SyncSession {
   #ackTimer: NodeJS.Timeout | null = null;
   #resolveEnd: ((end: SessionEnd) => void) | null = null;
   #welcomed = false;
+  /** Paced sending (saver, critical): whether a round is under way, and when the next one may start. */
+  #roundOpen = true;
+  #nextRoundAt = 0;
+  #powerSent: PowerStatusMessage | null = null;
 
   constructor(
     private readonly client: SyncServiceClient,
@@ -76,6 +89,19 @@ export class SyncSession {
     wake?.();
   }
 
+  /** The power mode changed: tell the hub (once streaming) and let the send loop pick up the new pace. */
+  powerChanged(): void {
+    if (this.#welcomed && !this.#ended) this.#sendPower();
+    this.notify();
+  }
+
+  #sendPower(): void {
+    const power = this.options.power?.() ?? null;
+    if (!power || samePower(power, this.#powerSent)) return;
+    this.#powerSent = power;
+    this.#call?.write({ power });
+  }
+
   get inFlightBatches(): number {
     return this.#inFlight.length;
   }
@@ -86,6 +112,7 @@ export class SyncSession {
     metadata.set('authorization', `Bearer ${this.credential}`);
     const ended = new Promise<SessionEnd>((resolve) => (this.#resolveEnd = resolve));
     let hello: GatewayMessage;
+    const power = this.options.power?.() ?? null;
     try {
       const [backlog, hlc] = await Promise.all([this.writer.outbox({ op: 'backlog' }), this.writer.outbox({ op: 'hlcNow' })]);
       hello = {
@@ -96,8 +123,10 @@ export class SyncSession {
           hlc,
           backlogRecords: backlog.records,
           backlogOldestMs: backlog.oldestMs ?? 0,
+          ...(power ? { power } : {}),
         },
       };
+      this.#powerSent = power;
     } catch (err) {
       return { next: 'backoff', reason: `store: ${(err as Error).message}` };
     }
@@ -175,6 +204,7 @@ export class SyncSession {
     }
     this.#nextSeq = welcome.ackedSeq + 1;
     this.events.welcome(welcome);
+    this.#sendPower(); // it may have changed between Hello and Welcome
     this.#ackTimer = setInterval(() => {
       const oldest = this.#inFlight[0];
       if (oldest && performance.now() - oldest.sentAt > this.options.ackTimeoutMs) this.#end({ next: 'backoff', reason: `no ack within ${this.options.ackTimeoutMs} ms` });
@@ -232,6 +262,11 @@ export class SyncSession {
     });
   }
 
+  /**
+   * The send loop. With a paced power mode (intervalMs > 0) it sends in rounds: a round sends every eligible
+   * record (classes up to pace.maxPriority) and ends when none is left; until the next round, intervalMs
+   * later, only alerts are sequenced, and they go at once. Without pacing every round is open.
+   */
   async #pump(): Promise<void> {
     const call = this.#call!;
     while (!this.#ended) {
@@ -239,24 +274,35 @@ export class SyncSession {
         await this.#wait(IDLE_POLL_MS);
         continue;
       }
-      const maxRecords = this.sizer.size;
+      const pace = this.options.pace?.() ?? CONTINUOUS;
+      const now = performance.now();
+      if (pace.intervalMs === 0 || (!this.#roundOpen && now >= this.#nextRoundAt)) this.#roundOpen = true;
+      const maxRecords = Math.min(this.sizer.size, pace.maxBatchRecords ?? Number.MAX_SAFE_INTEGER);
       const maxBytes = this.sizer.maxBytes;
+      const maxPriority = this.#roundOpen ? pace.maxPriority : URGENT_PRIORITY;
       let records: SequencedRecord[];
       try {
-        records = await this.writer.outbox({ op: 'nextBatch', request: { fromSeq: this.#nextSeq, maxRecords, maxBytes } });
+        const request = { fromSeq: this.#nextSeq, maxRecords, maxBytes, ...(maxPriority === null ? {} : { maxPriority }) };
+        records = await this.writer.outbox({ op: 'nextBatch', request });
       } catch (err) {
         return this.#end({ next: 'backoff', reason: `store: ${(err as Error).message}` });
       }
       if (this.#ended) return;
       if (records.length === 0) {
-        await this.#wait(IDLE_POLL_MS);
+        if (pace.intervalMs > 0 && this.#roundOpen) {
+          this.#roundOpen = false;
+          this.#nextRoundAt = now + pace.intervalMs;
+        }
+        const untilRound = this.#roundOpen ? IDLE_POLL_MS : Math.max(1, this.#nextRoundAt - now);
+        await this.#wait(Math.min(IDLE_POLL_MS, untilRound));
         continue;
       }
       const last = records[records.length - 1]!;
       let bytes = 0;
       for (const r of records) bytes += r.payload.length;
       const writable = call.write({ batch: { records: records.map(toProto) } });
-      const full = records.length >= maxRecords || bytes >= maxBytes / 2;
+      // Full relative to the adaptive size, not to a power cap: a capped batch says nothing about the hub.
+      const full = records.length >= this.sizer.size || bytes >= maxBytes / 2;
       this.#inFlight.push({ lastSeq: last.seq, records: records.length, bytes, full, sentAt: performance.now() });
       this.#nextSeq = last.seq + 1;
       this.events.batchSent(records.length, bytes);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { type DataClass, syncPayloadSchemas } from '@outpost/protocols';
+import { DATA_CLASSES, type DataClass, syncPayloadSchemas } from '@outpost/protocols';
 import { type Db, migrate, openDatabase, storeFile } from '../../store/database.js';
 import { createRetention } from '../../store/retention.js';
 import { mergeStats, startStats, addValue, stddevOf } from '../summaries/summary-stats.js';
@@ -43,6 +43,29 @@ function tx(db: Db, fn: () => void) {
 }
 
 describe('outbox sequencing', () => {
+  test('a priority cut-off defers the bulk classes: they stay unsequenced, and go once the cut-off is lifted', () => {
+    const { db, outbox } = newOutbox();
+    tx(db, () => {
+      for (let i = 0; i < 3; i++) outbox.enqueue('rawReading', raw(i), { createdAt: T0 + i });
+      outbox.enqueue('summary', summary('d1', 't', 0, [1]).payload, { createdAt: T0 + 3 });
+      outbox.enqueue('event', event(4), { createdAt: T0 + 4 });
+      outbox.enqueue('alert', alert(5), { createdAt: T0 + 5 });
+      outbox.flush();
+    });
+    const eventPriority = DATA_CLASSES.event.priority;
+    const saver = outbox.nextBatch({ fromSeq: 1, maxRecords: 100, maxBytes: 1 << 20, maxPriority: eventPriority });
+    assert.deepEqual(saver.map((r) => [r.seq, r.dataClass]), [[1, 'alert'], [2, 'event']]);
+    assert.deepEqual(outbox.nextBatch({ fromSeq: 3, maxRecords: 100, maxBytes: 1 << 20, maxPriority: eventPriority }), [], 'nothing else is eligible');
+    assert.deepEqual(outbox.nextBatch({ fromSeq: 3, maxRecords: 100, maxBytes: 1 << 20, maxPriority: DATA_CLASSES.alert.priority }), [], 'alerts only');
+    const stats = outbox.stats();
+    assert.equal(stats.classes.rawReading.records, 3, 'raw readings wait, unsequenced');
+    assert.equal(stats.lastSeq, 2);
+    // A resend after a reconnect ignores the cut-off: sequenced records go in seq order whatever their class.
+    assert.deepEqual(outbox.nextBatch({ fromSeq: 1, maxRecords: 100, maxBytes: 1 << 20, maxPriority: DATA_CLASSES.alert.priority }).map((r) => r.seq), [1, 2]);
+    const rest = outbox.nextBatch({ fromSeq: 3, maxRecords: 100, maxBytes: 1 << 20 });
+    assert.deepEqual(rest.map((r) => [r.seq, r.dataClass]), [[3, 'summary'], [4, 'rawReading'], [5, 'rawReading'], [6, 'rawReading']]);
+  });
+
   test('sequencing takes records by class priority then age, contiguous from 1, and resends keep their seq', () => {
     const { db, outbox } = newOutbox();
     tx(db, () => {

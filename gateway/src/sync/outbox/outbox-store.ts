@@ -40,7 +40,7 @@ export function createOutboxStore(db: Db, hlc: PersistedHlc) {
     sequencedCount: db.prepare('INSERT INTO sync_counters (class, sequenced) VALUES (?, ?) ON CONFLICT (class) DO UPDATE SET sequenced = sequenced + excluded.sequenced'),
     counters: db.prepare<[], { class: DataClass; enqueued: number; sequenced: number }>('SELECT class, enqueued, sequenced FROM sync_counters'),
     resend: db.prepare<[number, number], SendRow>('SELECT seq, class, hlc_wall, hlc_logical, payload FROM send_log WHERE seq >= ? ORDER BY seq LIMIT ?'),
-    head: db.prepare<[number], OutboxRow>('SELECT id, class, priority, hlc_wall, hlc_logical, payload FROM outbox ORDER BY priority, id LIMIT ?'),
+    head: db.prepare<[number, number], OutboxRow>('SELECT id, class, priority, hlc_wall, hlc_logical, payload FROM outbox WHERE priority <= ? ORDER BY priority, id LIMIT ?'),
     // One priority's part of a batch is a prefix of that priority by id: move it with two set statements.
     moveGroup: db.prepare<[number, number, number]>(
       `INSERT INTO send_log (seq, class, created_at, hlc_wall, hlc_logical, payload)
@@ -102,14 +102,15 @@ export function createOutboxStore(db: Db, hlc: PersistedHlc) {
     pendingEnqueued.clear();
   }
 
-  const sequenceNew = db.transaction((maxRecords: number, maxBytes: number): SequencedRecord[] => {
+  const sequenceNew = db.transaction((maxRecords: number, maxBytes: number, maxPriority: number): SequencedRecord[] => {
     let next = metaNumber('sync_next_seq');
     const out: SequencedRecord[] = [];
     const perClass = new Map<DataClass, number>();
     // Consecutive runs of one priority: [priority, last id, first seq, records].
     const groups: [number, number, number, number][] = [];
     let bytes = 0;
-    for (const row of stmts.head.all(maxRecords)) {
+    // Per priority the rows taken are still a prefix by id (a cut-off drops whole priorities), so the moves below stay exact.
+    for (const row of stmts.head.all(maxPriority, maxRecords)) {
       if (out.length > 0 && bytes + row.payload.length > maxBytes) break;
       bytes += row.payload.length;
       const group = groups[groups.length - 1];
@@ -135,8 +136,8 @@ export function createOutboxStore(db: Db, hlc: PersistedHlc) {
 
   /**
    * The next batch to send from `fromSeq`: records already in the send log (a resend after reconnect),
-   * else newly sequenced ones, highest priority first. Never more than maxRecords, never over maxBytes
-   * unless a single record is larger.
+   * else newly sequenced ones, highest priority first (and none less urgent than maxPriority). Never more
+   * than maxRecords, never over maxBytes unless a single record is larger.
    */
   function nextBatch(request: NextBatchRequest): SequencedRecord[] {
     const lastSeq = metaNumber('sync_next_seq') - 1;
@@ -150,7 +151,7 @@ export function createOutboxStore(db: Db, hlc: PersistedHlc) {
       }
       if (out.length > 0) return out;
     }
-    return sequenceNew(request.maxRecords, request.maxBytes);
+    return sequenceNew(request.maxRecords, request.maxBytes, request.maxPriority ?? Number.MAX_SAFE_INTEGER);
   }
 
   /**

@@ -43,6 +43,12 @@ export interface NextBatchRequest {
   fromSeq: number;
   maxRecords: number;
   maxBytes: number;
+  /**
+   * Sequence only classes of this priority or a more urgent one (DATA_CLASSES[c].priority, lower is more
+   * urgent); the others wait unsequenced. Records already sequenced are resent whatever their class.
+   * Unset: every class.
+   */
+  maxPriority?: number;
 }
 
 export interface EnqueueMeta {

@@ -31,6 +31,24 @@ export async function overviewRoutes(app: FastifyInstance, deps: UiDeps): Promis
     }
   }
 
+  /** The power mode as the overview shows it: always with `simulated`, and what the mode holds back. */
+  function powerSummary() {
+    const p = ui.power.view();
+    if (!p.available) return { available: false };
+    return {
+      available: true,
+      mode: p.mode,
+      simulated: p.simulated,
+      at: p.reportedAt,
+      source: p.source,
+      batteryPercent: p.batteryPercent,
+      charging: p.charging,
+      reason: p.reason,
+      syncIntervalMs: p.effects.sync.intervalMs,
+      deferredClasses: p.effects.sync.deferredClasses,
+    };
+  }
+
   app.get('/ui/api/overview', async () => {
     const devices = deps.registry.list();
     return {
@@ -38,7 +56,7 @@ export async function overviewRoutes(app: FastifyInstance, deps: UiDeps): Promis
       messagesPerSec: ui.live.messagesPerSec(),
       openAlerts: ui.alerts.openCount(),
       sync: await syncSummary(),
-      power: ui.runtime.power ? { available: true, mode: ui.runtime.power.mode, simulated: ui.runtime.power.simulated, at: ui.runtime.power.ts } : { available: false },
+      power: powerSummary(),
       model: ui.runtime.runtime?.modelVersion ? { available: true, version: ui.runtime.runtime.modelVersion, state: ui.runtime.runtime.state } : { available: false },
       store: deps.writer.usage,
       uptimeMs: Date.now() - ui.startedAt,

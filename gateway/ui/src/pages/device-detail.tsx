@@ -48,7 +48,8 @@ function useLiveReadings(id: string, initial: Point[] | null) {
   const [points, setPoints] = useState<Point[]>([]);
   const [status, setStatus] = useState('connecting');
   useEffect(() => {
-    if (initial) setPoints(initial);
+    // The stored readings can arrive after the first live ones: keep the live ones newer than them.
+    if (initial) setPoints((live) => [...initial, ...live.filter((p) => p.ts > (initial[initial.length - 1]?.ts ?? -Infinity))].slice(-2000));
   }, [initial]);
   useEffect(() => {
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ui/api/live?device=${encodeURIComponent(id)}`);

@@ -6,7 +6,19 @@ interface Overview {
   messagesPerSec: number;
   openAlerts: number | null;
   sync: { available: false } | { available: true; enabled: boolean; state: string; hubUrl: string | null; backlogRecords: number; backlogAgeMs: number; drainRatePerSec: number; lastError: { message: string } | null };
-  power: { available: false } | { available: true; mode: string; simulated: boolean };
+  power:
+    | { available: false }
+    | {
+        available: true;
+        mode: string;
+        simulated: boolean;
+        source: string | null;
+        batteryPercent: number | null;
+        charging: boolean | null;
+        reason: string | null;
+        syncIntervalMs: number;
+        deferredClasses: string[];
+      };
   model: { available: false } | { available: true; version: string; state: string };
   store: { usedBytes: number; maxBytes: number; full: boolean };
   uptimeMs: number;
@@ -20,6 +32,19 @@ function Tile({ label, value, detail, testId }: { label: string; value: string; 
       {detail && <p class="detail">{detail}</p>}
     </section>
   );
+}
+
+const CLASS_NAMES: Record<string, string> = { summary: 'summaries', rawReading: 'raw readings', event: 'events', deviceState: 'device state' };
+
+/** What the mode is based on and what it holds back; "simulated" leads, so it cannot be missed. */
+function powerDetail(p: Extract<Overview['power'], { available: true }>): string {
+  const parts: string[] = [];
+  if (p.simulated) parts.push('simulated readings');
+  if (p.batteryPercent !== null) parts.push(`battery ${Math.round(p.batteryPercent)} %${p.charging ? ', charging' : p.source === 'battery' ? ', discharging' : ''}`);
+  else if (p.source === 'ac') parts.push('on mains');
+  if (p.syncIntervalMs > 0) parts.push(`alerts sent at once, other data every ${duration(p.syncIntervalMs)}`);
+  if (p.deferredClasses.length > 0) parts.push(`${p.deferredClasses.map((c) => CLASS_NAMES[c] ?? c).join(' and ')} wait`);
+  return parts.join(' · ');
 }
 
 export function OverviewPage() {
@@ -38,7 +63,12 @@ export function OverviewPage() {
             value={!data.sync.available ? 'not available' : !data.sync.enabled ? 'off (no hub set)' : data.sync.state}
             detail={data.sync.available ? `backlog ${data.sync.backlogRecords} records, oldest ${duration(data.sync.backlogAgeMs)}${data.sync.lastError ? ` · last error: ${data.sync.lastError.message}` : ''}` : undefined}
           />
-          <Tile label="Power mode" value={data.power.available ? data.power.mode : 'not available yet'} detail={data.power.available && data.power.simulated ? 'simulated' : data.power.available ? undefined : 'edge-runtime has not reported one'} />
+          <Tile
+            testId="power-mode"
+            label="Power mode"
+            value={!data.power.available ? 'not available yet' : data.power.simulated ? `${data.power.mode} (simulated)` : data.power.mode}
+            detail={data.power.available ? powerDetail(data.power) : 'edge-runtime has not reported one'}
+          />
           <Tile label="Model version" value={data.model.available ? data.model.version : 'not available yet'} detail={data.model.available ? data.model.state : 'edge-runtime has not reported one'} />
           <Tile label="Store" value={bytes(data.store.usedBytes)} detail={`of ${bytes(data.store.maxBytes)} budget${data.store.full ? ' — FULL: raw readings refused' : ''}`} />
           <Tile label="Up for" value={duration(data.uptimeMs)} />
