@@ -1,6 +1,6 @@
 // `npm start`: the whole stack on embedded defaults — a hub (one process, SQLite), a gateway enrolled
-// with it (durable ingest, sync, HTTP API) and simulated devices publishing to the gateway.
-// edge-runtime joins when the inference issue lands.
+// with it (durable ingest, sync, HTTP API), the edge-runtime it supervises (shipped models, online
+// detector) and simulated devices on mixed sensor profiles with a few labelled anomalies.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ const DEVICES = Number(process.env.OUTPOST_DEMO_DEVICES ?? 20);
 const RATE_PER_DEVICE = Number(process.env.OUTPOST_DEMO_RATE ?? 1);
 const DEMO_DIR = process.env.OUTPOST_DEMO_DATA_DIR ?? join(REPO_ROOT, '.outpost', 'demo');
 const GATEWAY_DIR = join(DEMO_DIR, 'gateway');
+const ANOMALY_RATE = Number(process.env.OUTPOST_DEMO_ANOMALY_RATE ?? 0.002);
 const HUB_DIR = join(DEMO_DIR, 'hub');
 
 function say(line: string): void {
@@ -43,6 +44,20 @@ function demoAdminPassword(): string {
   return password;
 }
 
+/** edge-runtime's state and the alerts stored so far, for the progress line. */
+async function runtimeSummary(gwHttp: string, token: string): Promise<string> {
+  const get = async <T>(path: string) => (await fetch(`${gwHttp}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<T>;
+  try {
+    const [runtime, alerts] = await Promise.all([
+      get<{ runtime: { state: string; modelVersion?: string } | null }>('/api/v1/runtime'),
+      get<{ alerts: unknown[] }>('/api/v1/alerts?limit=1000'),
+    ]);
+    return `runtime=${runtime.runtime?.state ?? 'starting'}${runtime.runtime?.modelVersion ? ` (${runtime.runtime.modelVersion})` : ''} alerts=${alerts.alerts.length}`;
+  } catch {
+    return 'runtime=?';
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(GATEWAY_DIR, { recursive: true });
   mkdirSync(HUB_DIR, { recursive: true });
@@ -53,7 +68,7 @@ async function main(): Promise<void> {
   const hub: HubHandle = await startHub(HUB_DIR);
   const enrolled = existsSync(join(GATEWAY_DIR, 'hub-credential'));
   const adminPassword = demoAdminPassword();
-  const syncEnv: Record<string, string> = { OUTPOST_GW_SYNC_HUB_URL: `127.0.0.1:${hub.grpcPort}`, OUTPOST_GW_UI_ADMIN_PASSWORD: adminPassword };
+  const syncEnv: Record<string, string> = { OUTPOST_GW_SYNC_HUB_URL: `127.0.0.1:${hub.grpcPort}`, OUTPOST_GW_UI_ADMIN_PASSWORD: adminPassword, OUTPOST_GW_RUNTIME_ENABLED: 'true' };
   if (!enrolled) {
     say('[demo] creating an enrollment token for the gateway…');
     syncEnv.OUTPOST_GW_SYNC_ENROLLMENT_TOKEN = await createEnrollmentToken(HUB_DIR);
@@ -80,7 +95,8 @@ async function main(): Promise<void> {
   say(`  Hub API         ${hubHttp}/api/v1/gateways   API token: ${hubToken}`);
   say(`  Hub gRPC        127.0.0.1:${hub.grpcPort}`);
   say(`  Readings        curl -H 'Authorization: Bearer ${gwToken}' ${gwHttp}/api/v1/devices/${credentials[0]!.id}/readings?limit=3`);
-  say(`  Simulating      ${credentials.length} devices × ${RATE_PER_DEVICE} reading/s, QoS 1.  Ctrl-C stops everything.`);
+  say(`  Alerts          curl -H 'Authorization: Bearer ${gwToken}' ${gwHttp}/api/v1/alerts   (edge-runtime: ${gwHttp}/api/v1/runtime)`);
+  say(`  Simulating      ${credentials.length} devices × ${RATE_PER_DEVICE} reading/s, QoS 1, mixed sensor profiles (an hour of signal per minute), anomalies ${ANOMALY_RATE} per reading.  Ctrl-C stops everything.`);
   say('');
 
   const abort = new AbortController();
@@ -100,12 +116,15 @@ async function main(): Promise<void> {
       qos: 1,
       ratePerDevice: RATE_PER_DEVICE,
       workers: 1,
+      signals: { seed: 'demo', profile: 'mixed', anomalyRate: ANOMALY_RATE, timeScale: 60 },
       signal: abort.signal,
       durationMs: Number(process.env.OUTPOST_DEMO_DURATION_MS ?? 7 * 24 * 3600 * 1000),
       onSecond: (line) => {
         if (line.second - lastPrinted < 10) return;
         lastPrinted = line.second;
-        say(`[demo] t=${line.second}s connected=${line.connected} acked=${line.acked} msg/s=${line.msgPerSec.toFixed(1)} p99=${line.p99Ms ?? '-'} ms errors=${line.errors}`);
+        void runtimeSummary(gwHttp, gwToken).then((runtime) =>
+          say(`[demo] t=${line.second}s connected=${line.connected} acked=${line.acked} msg/s=${line.msgPerSec.toFixed(1)} p99=${line.p99Ms ?? '-'} ms errors=${line.errors} ${runtime}`),
+        );
       },
     });
   } finally {
