@@ -10,6 +10,7 @@ import { runConnectionsBench } from '../bench/run-connections-bench.js';
 import { runStormBench } from '../bench/run-storm-bench.js';
 import { readLocalPortCount } from '../load/resource-limits.js';
 import { PREDICTOR_KINDS, type PredictorKind } from '@outpost/protocols';
+import { registerAlertsBench } from './alerts-bench-command.js';
 import { integerIn, numberAtLeast, oneOf } from './option-parsers.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -138,6 +139,7 @@ Examples:
   });
 
   registerAdaptiveBench(bench);
+  registerAlertsBench(bench, { log, writeReport, abortOnSigint });
 }
 
 interface AdaptiveFlags {
