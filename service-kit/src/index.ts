@@ -2,3 +2,4 @@
 export { type ConfigField, listConfigFields } from './config-fields.js';
 export { loadOrCreateSecretFile } from './secret-files.js';
 export { type ConfigTree, type LayeredConfigOptions, loadLayeredConfig } from './layered-config.js';
+export { type FieldTablesOptions, configFieldTables, defaultCellOf, markdownCell } from './config-doc-tables.js';

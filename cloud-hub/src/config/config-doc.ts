@@ -1,5 +1,5 @@
 import { HubError } from '../errors.js';
-import type { ConfigField } from '@outpost/service-kit';
+import { type ConfigField, configFieldTables } from '@outpost/service-kit';
 import { type HubConfigInput, hubConfigSchema } from './config-schema.js';
 import { CONFIG_FILE_ENV, ENV_PREFIX, HUB_CONFIG_FIELDS, loadHubConfig } from './load-config.js';
 
@@ -42,7 +42,6 @@ export const EXAMPLE_BAD_START = {
   overrides: { http: { port: 70000 } },
 };
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function defaultCell(field: ConfigField): string {
   if (field.defaultValue === undefined) return 'unset';
@@ -59,23 +58,6 @@ function exampleError(): string {
     throw err;
   }
   throw new Error('the example of a bad configuration loaded without an error; pick values the schema refuses');
-}
-
-function sectionTables(fields: readonly ConfigField[]): string[] {
-  const sections = new Map<string, ConfigField[]>();
-  for (const field of fields) {
-    const section = field.path.length > 1 ? field.path[0]! : '';
-    sections.set(section, [...(sections.get(section) ?? []), field]);
-  }
-  const out: string[] = [];
-  for (const [section, list] of sections) {
-    out.push(`### ${SECTION_TITLES[section] ?? `\`${section}\``}`, '');
-    out.push('| Key | Environment | Type | Default | Description |', '| --- | --- | --- | --- | --- |');
-    for (const f of list) out.push(`| \`${f.key}\` | \`${f.env}\` | ${cell(f.type)} | ${cell(defaultCell(f))} | ${cell(f.description)} |`);
-    out.push('');
-    if (SECTION_NOTES[section]) out.push(SECTION_NOTES[section], '');
-  }
-  return out;
 }
 
 /** Render docs/hub-configuration.md from the schema. Pure: the same schema gives the same bytes. */
@@ -123,7 +105,7 @@ export function renderHubConfigurationDoc(fields: readonly ConfigField[] = HUB_C
     '',
     '## Keys',
     '',
-    ...sectionTables(fields),
+    ...configFieldTables(fields, { titles: SECTION_TITLES, notes: SECTION_NOTES, defaultCell }),
     '## Example file',
     '',
     `Only the keys you change need to be in the file; pass it with \`--config\` or \`$${CONFIG_FILE_ENV}\`.`,

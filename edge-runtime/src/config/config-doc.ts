@@ -1,4 +1,4 @@
-import type { ConfigField } from '@outpost/service-kit';
+import { type ConfigField, configFieldTables, markdownCell } from '@outpost/service-kit';
 import { RUNTIME_ERRORS, RuntimeError } from '../errors.js';
 import { type RuntimeConfigInput, runtimeConfigSchema } from './config-schema.js';
 import { CONFIG_FILE_ENV, ENV_PREFIX, loadRuntimeConfig, RUNTIME_CONFIG_FIELDS } from './load-config.js';
@@ -48,8 +48,7 @@ export const EXAMPLE_BAD_START = {
   overrides: { mqttUrl: 'localhost:1883' },
 };
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const defaultCell = (f: ConfigField) => (f.defaultValue === undefined ? 'unset' : `\`${JSON.stringify(f.defaultValue)}\``);
+const cell = markdownCell;
 
 function exampleError(): string {
   try {
@@ -59,23 +58,6 @@ function exampleError(): string {
     throw err;
   }
   throw new Error('the example of a bad configuration loaded without an error; pick values the schema refuses');
-}
-
-function sectionTables(fields: readonly ConfigField[]): string[] {
-  const sections = new Map<string, ConfigField[]>();
-  for (const field of fields) {
-    const section = field.path.length > 1 ? field.path[0]! : '';
-    sections.set(section, [...(sections.get(section) ?? []), field]);
-  }
-  const out: string[] = [];
-  for (const [section, list] of sections) {
-    out.push(`### ${SECTION_TITLES[section] ?? `\`${section}\``}`, '');
-    out.push('| Key | Environment | Type | Default | Description |', '| --- | --- | --- | --- | --- |');
-    for (const f of list) out.push(`| \`${f.key}\` | \`${f.env}\` | ${cell(f.type)} | ${cell(defaultCell(f))} | ${cell(f.description)} |`);
-    out.push('');
-    if (SECTION_NOTES[section]) out.push(SECTION_NOTES[section], '');
-  }
-  return out;
 }
 
 function errorTable(): string[] {
@@ -123,7 +105,7 @@ export function renderConfigurationDoc(fields: readonly ConfigField[] = RUNTIME_
     '',
     '## Keys',
     '',
-    ...sectionTables(fields),
+    ...configFieldTables(fields, { titles: SECTION_TITLES, notes: SECTION_NOTES }),
     '## Example file',
     '',
     '```json',

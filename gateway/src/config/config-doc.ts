@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.js';
-import type { ConfigField } from '@outpost/service-kit';
+import { type ConfigField, configFieldTables } from '@outpost/service-kit';
 import { type GatewayConfigInput, gatewayConfigSchema } from './config-schema.js';
 import { CONFIG_FILE_ENV, ENV_PREFIX, GATEWAY_CONFIG_FIELDS, loadGatewayConfig } from './load-config.js';
 
@@ -63,7 +63,6 @@ export function humanBytes(bytes: number): string {
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 const isBytes = (field: ConfigField) => field.path[field.path.length - 1]!.endsWith('Bytes');
 
@@ -86,23 +85,6 @@ function exampleError(): string {
     throw err;
   }
   throw new Error('the example of a bad configuration loaded without an error; pick values the schema refuses');
-}
-
-function sectionTables(fields: readonly ConfigField[]): string[] {
-  const sections = new Map<string, ConfigField[]>();
-  for (const field of fields) {
-    const section = field.path.length > 1 ? field.path[0]! : '';
-    sections.set(section, [...(sections.get(section) ?? []), field]);
-  }
-  const out: string[] = [];
-  for (const [section, list] of sections) {
-    out.push(`### ${SECTION_TITLES[section] ?? `\`${section}\``}`, '');
-    out.push('| Key | Environment | Type | Default | Description |', '| --- | --- | --- | --- | --- |');
-    for (const f of list) out.push(`| \`${f.key}\` | \`${f.env}\` | ${cell(typeCell(f))} | ${cell(defaultCell(f))} | ${cell(f.description)} |`);
-    out.push('');
-    if (SECTION_NOTES[section]) out.push(SECTION_NOTES[section], '');
-  }
-  return out;
 }
 
 /** Render docs/configuration.md from the schema. Pure: the same schema gives the same bytes. */
@@ -159,7 +141,7 @@ export function renderConfigurationDoc(fields: readonly ConfigField[] = GATEWAY_
     '',
     '## Keys',
     '',
-    ...sectionTables(fields),
+    ...configFieldTables(fields, { titles: SECTION_TITLES, notes: SECTION_NOTES, typeCell, defaultCell }),
     '## Example file',
     '',
     `Only the keys you change need to be in the file; pass it with \`--config\` or \`$${CONFIG_FILE_ENV}\`.`,
