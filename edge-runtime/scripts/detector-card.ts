@@ -51,7 +51,7 @@ sees: one alert per anomaly, the cooldown holds the rest).
 
 The live threshold is NAB's choice, tuned to real streams where false alarms cost; on these generated
 series it is conservative: it notices the anomalies counted above and raises almost no false alarms. The
-autoencoders (temperature, battery) carry most of the recall on those profiles (see their cards).
+autoencoders (temperature, humidity, battery) carry most of the recall on those profiles (see their cards).
 
 | anomaly type | anomalies noticed | positive readings | ROC AUC (readings) | precision (readings) | recall (readings) |
 |---|---:|---:|---:|---:|---:|
@@ -67,7 +67,7 @@ False-positive rate on normal readings at the live threshold: ${pct(gen.falsePos
 ## Limits
 
 - It scores each metric alone: an anomaly visible only in the relation between two metrics is the
-  autoencoders' job (temperature and battery profiles) or a rule's.
+  autoencoders' job (temperature, humidity and battery profiles) or a rule's.
 - Readings inside a long anomaly score high at its start and less as the detector adapts: recall per
   reading understates how reliably an anomaly is *noticed* (NAB's windows measure that).
 - Slow drifts that stay within the noise for their first half are found late or not at all.
