@@ -1,41 +1,12 @@
-import { pino, type Logger } from 'pino';
+import { createProcessLogger, flushLogs, type Logger } from '@outpost/service-kit';
+import type { DestinationStream } from 'pino';
 
 export type { Logger };
+export { flushLogs };
+
+const SECRETS = ['secret', 'password', 'apiToken', 'token', 'credential', 'enrollmentToken'];
 
 /** The one root logger of a gateway process: JSON lines on stdout, secrets redacted. */
-export function createRootLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino(
-    {
-      name: 'outpost-gateway',
-      level,
-      redact: { paths: ['secret', 'password', 'apiToken', 'token', 'credential', 'enrollmentToken', '*.secret', '*.password', '*.apiToken', '*.token', '*.credential', '*.enrollmentToken'], censor: '[redacted]' },
-      base: { pid: process.pid },
-    },
-    destination,
-  );
-}
-
-/**
- * Write out what the logger still buffers, before a power cut may take it: synchronously where the
- * destination can (pino's sonic-boom and multistream), else through pino's flush. Never throws.
- */
-export async function flushLogs(logger: Logger): Promise<void> {
-  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as { flushSync?: () => void } | undefined;
-  try {
-    if (typeof stream?.flushSync === 'function') return stream.flushSync();
-  } catch {
-    // sonic-boom refuses a sync flush while an async write is under way: fall back to the callback flush.
-  }
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 1000); // a destination that never calls back must not hold a shutdown
-    timer.unref();
-    try {
-      logger.flush(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    } catch {
-      resolve();
-    }
-  });
+export function createRootLogger(level: string, destination?: DestinationStream): Logger {
+  return createProcessLogger('outpost-gateway', level, SECRETS, destination);
 }
