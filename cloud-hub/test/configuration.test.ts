@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { generatedDocProblem } from '@outpost/service-kit';
 import { HUB_CONFIGURATION_DOC_PATH, renderHubConfigurationDoc } from '../src/config/config-doc.js';
 import { HUB_CONFIG_FIELDS } from '../src/config/load-config.js';
 import { HUB_ERRORS } from '../src/errors.js';
@@ -12,19 +13,9 @@ const REGENERATE = 'run `npm run config-docs -w @outpost/cloud-hub` and commit d
 const docFile = new URL(`../../${HUB_CONFIGURATION_DOC_PATH}`, import.meta.url);
 
 test('docs/hub-configuration.md is what the config schema generates', () => {
-  let actual = '';
-  try {
-    actual = readFileSync(docFile, 'utf8');
-  } catch {
-    assert.fail(`docs/hub-configuration.md is missing: ${REGENERATE}`);
-  }
   const expected = renderHubConfigurationDoc();
-  if (actual !== expected) {
-    const a = actual.split('\n');
-    const e = expected.split('\n');
-    const at = a.findIndex((line, i) => line !== e[i]);
-    assert.fail(`docs/hub-configuration.md is out of date: ${REGENERATE}\nfirst difference at line ${at + 1}:\n  file:      ${a[at]}\n  generated: ${e[at]}`);
-  }
+  const problem = generatedDocProblem(docFile, expected, REGENERATE);
+  if (problem) assert.fail(problem);
   for (const field of HUB_CONFIG_FIELDS) assert.ok(expected.includes(`| \`${field.key}\` | \`${field.env}\` |`), field.key);
 });
 

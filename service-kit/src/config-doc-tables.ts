@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ConfigField } from './config-fields.js';
 
 /** Text made safe for one Markdown table cell. */
@@ -37,4 +38,23 @@ export function configFieldTables(fields: readonly ConfigField[], options: Field
     if (note) out.push(note, '');
   }
   return out;
+}
+
+/**
+ * Why a committed generated doc is not what its generator gives now (missing, or the first line that
+ * differs), with how to regenerate it; null when it is current. For the tests that keep docs honest.
+ */
+export function generatedDocProblem(file: URL, expected: string, regenerate: string): string | null {
+  let actual: string;
+  try {
+    actual = readFileSync(file, 'utf8');
+  } catch {
+    return `${file.pathname} is missing: ${regenerate}`;
+  }
+  if (actual === expected) return null;
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  const line = a.findIndex((text, i) => text !== e[i]);
+  const at = line === -1 ? Math.min(a.length, e.length) : line;
+  return `${file.pathname} is out of date: ${regenerate}\nfirst difference at line ${at + 1}:\n  file:      ${JSON.stringify(a[at])}\n  generated: ${JSON.stringify(e[at])}`;
 }
