@@ -23,6 +23,20 @@ export const MODEL_ERRORS = {
   MODEL_ERR_PARITY: { retryable: false, text: 'ONNX output does not match the trained model' },
   /** Training or evaluation input is unusable (no windows, no positives, a bad option). */
   MODEL_ERR_TRAINING: { retryable: false, text: 'cannot train or evaluate the model' },
+  /** A federated model shape is invalid (sizes, activations) or does not match the layers given. */
+  MODEL_ERR_FL_SHAPE: { retryable: false, text: 'invalid federated model shape' },
+  /** An encoded parameter or update vector is not canonical base64 of float32 values, has the wrong length, or holds NaN/Infinity. */
+  MODEL_ERR_FL_VECTOR: { retryable: false, text: 'invalid parameter vector' },
+  /** A federated-learning option is out of range (epochs, learning rate, clip norm, noise, trim fraction, delta, weights). */
+  MODEL_ERR_FL_CONFIG: { retryable: false, text: 'invalid federated-learning configuration' },
+  /** A saved server-optimizer state does not fit (kind, version, vector lengths): the coordinator cannot resume from it. */
+  MODEL_ERR_FL_OPTIMIZER_STATE: { retryable: false, text: 'invalid server optimizer state' },
+  /** A secure-aggregation message is malformed, from another round or version, unexpected at this step, or fails authentication. */
+  MODEL_ERR_SECAGG_MESSAGE: { retryable: false, text: 'invalid secure-aggregation message' },
+  /** Fewer clients than the threshold remain: the round cannot be unmasked and must be abandoned (a new round may succeed). */
+  MODEL_ERR_SECAGG_THRESHOLD: { retryable: true, text: 'too few secure-aggregation clients' },
+  /** The weighted sum would not fit in Z_2^32 (total weight × range × 2^fractionalBits ≥ 2^31): choose smaller weights or fewer fractional bits. */
+  MODEL_ERR_SECAGG_OVERFLOW: { retryable: false, text: 'secure-aggregation sum would overflow' },
 } as const;
 
 export type ModelErrorCode = keyof typeof MODEL_ERRORS;
