@@ -82,7 +82,8 @@ export async function trainAutoencoder(o: TrainOptions): Promise<TrainedAutoenco
   return { model, layers: denseLayers(model), losses };
 }
 
-function permutation(n: number, rng: Prng): Int32Array {
+/** A seeded Fisher-Yates shuffle of 0..n-1 (the epoch order of every training loop here). */
+export function permutation(n: number, rng: Prng): Int32Array {
   const p = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rng.next() * (i + 1));

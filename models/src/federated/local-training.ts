@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { useCpuBackend } from '../autoencoder/train-autoencoder.js';
+import { permutation, useCpuBackend } from '../autoencoder/train-autoencoder.js';
 import { ModelError } from '../errors.js';
 import { Prng } from '../signals/index.js';
 import { layerSizes, type FlModelShape, parameterCount } from './parameters.js';
@@ -128,13 +128,4 @@ function checkConfig(cfg: LocalTrainingConfig): void {
   if (!(Number.isFinite(cfg.learningRate) && cfg.learningRate > 0)) throw bad('learningRate (expected > 0)', cfg.learningRate);
   if (!(Number.isFinite(cfg.proxMu) && cfg.proxMu >= 0)) throw bad('proxMu (expected ≥ 0)', cfg.proxMu);
   if (cfg.optimizer !== undefined && cfg.optimizer !== 'adam' && cfg.optimizer !== 'sgd') throw bad('optimizer (expected adam or sgd)', cfg.optimizer);
-}
-
-function permutation(n: number, rng: Prng): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [p[i], p[j]] = [p[j]!, p[i]!];
-  }
-  return p;
 }
