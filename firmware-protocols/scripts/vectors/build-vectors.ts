@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { decodeMessage, MESSAGE_SCHEMAS, type MessageName, ProtocolError, sniffEncoding } from '../../src/index.js';
 import { downlinkCases } from './downlink-cases.js';
+import { flCases } from './fl-cases.js';
 import { localCases } from './local-cases.js';
 import { telemetryCases } from './telemetry-cases.js';
 import { uplinkCases } from './uplink-cases.js';
@@ -8,7 +9,7 @@ import type { Cases, InvalidVector, ValidVector, VectorFile } from './vector-cas
 
 export type { InvalidVector, ValidVector, VectorFile } from './vector-cases.js';
 
-const CASES = { telemetry: telemetryCases, ...uplinkCases, ...downlinkCases, ...localCases } satisfies Record<MessageName, Cases>;
+const CASES = { telemetry: telemetryCases, ...uplinkCases, ...downlinkCases, ...localCases, ...flCases } satisfies Record<MessageName, Cases>;
 
 /** Every vector file, in `MESSAGE_SCHEMAS` order. Pure and deterministic: the up-to-date test calls it too. */
 export function buildVectorFiles(): VectorFile[] {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { commandSchema, deviceConfigSchema, deviceErrorSchema } from './device-downlink.js';
 import { commandResultSchema, eventSchema, stateSchema, telemetrySchema } from './device-uplink.js';
 import { localAlertSchema, localModelOfferSchema, localPowerModeSchema, localReadingsBatchSchema, localRuntimeStatusSchema } from './local.js';
+import { localFlLabelSchema, localFlReplySchema, localFlTaskSchema } from '../sync/fl-messages.js';
 
 export * from './common.js';
 export * from './device-downlink.js';
@@ -22,6 +23,9 @@ export const MESSAGE_SCHEMAS = {
   localRuntimeStatus: localRuntimeStatusSchema,
   localPowerMode: localPowerModeSchema,
   localModelOffer: localModelOfferSchema,
+  localFlTask: localFlTaskSchema,
+  localFlReply: localFlReplySchema,
+  localFlLabel: localFlLabelSchema,
 } as const;
 
 export type MessageName = keyof typeof MESSAGE_SCHEMAS;

@@ -15,6 +15,12 @@ export const localTopics = {
   modelOffer: () => `${LOCAL_TOPIC_ROOT}/models/offer`,
   /** edge-runtime → gateway: current power mode. */
   powerMode: () => `${LOCAL_TOPIC_ROOT}/power/mode`,
+  /** gateway → edge-runtime: one federated-learning task from the hub (relayed as sent). */
+  flTasks: () => `${LOCAL_TOPIC_ROOT}/fl/tasks`,
+  /** edge-runtime → gateway: the trainer's answer to a task, relayed to the hub. */
+  flReplies: () => `${LOCAL_TOPIC_ROOT}/fl/replies`,
+  /** gateway → edge-runtime: a technician's label of an alert, for the trainer's data. */
+  flLabels: () => `${LOCAL_TOPIC_ROOT}/fl/labels`,
   /** Subscription filter for every local topic. */
   all: () => `${LOCAL_TOPIC_ROOT}/#`,
 } as const;
