@@ -7,7 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const packages = ['firmware-protocols', 'service-kit', 'gateway', 'edge-runtime', 'cloud-hub', 'device-sim', 'models'];
+const packages = ['firmware-protocols', 'service-kit', 'web-kit', 'gateway', 'edge-runtime', 'cloud-hub', 'device-sim', 'models'];
 const filters = process.argv.slice(2);
 
 function findTests(dir, out) {

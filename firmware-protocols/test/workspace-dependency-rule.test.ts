@@ -66,12 +66,18 @@ describe('dependency rule scanner self-check', () => {
     assert.equal(checkSource(repoRoot, 'gateway', 'gateway/src/a.ts', "import '@outpost/models';").length, 1);
     assert.equal(checkSource(repoRoot, 'edge-runtime', 'edge-runtime/src/a.ts', "import '@outpost/models'; import '@outpost/gateway';").length, 1);
     assert.equal(checkSource(repoRoot, 'cloud-hub', 'cloud-hub/test/a.test.ts', "import '../../edge-runtime/src/x.js';").length, 1);
+    // web-kit: the two UIs' servers, bundles and browser tests import it; nothing else does, and it imports nothing of ours.
+    assert.deepEqual(checkSource(repoRoot, 'gateway', 'gateway/ui/src/a.tsx', "import '@outpost/web-kit/use-poll';"), []);
+    assert.deepEqual(checkSource(repoRoot, 'cloud-hub', 'cloud-hub/src/a.ts', "import '@outpost/web-kit/index-html';"), []);
+    assert.equal(checkSource(repoRoot, 'edge-runtime', 'edge-runtime/src/a.ts', "import '@outpost/web-kit/use-poll';").length, 1);
+    assert.equal(checkSource(repoRoot, 'web-kit', 'web-kit/src/a.ts', "import '@outpost/protocols';").length, 1);
+    assert.match(checkSource(repoRoot, 'gateway', 'gateway/ui/src/a.tsx', "import '@outpost/web-kit/src/use-poll.ts';")[0] ?? '', /does not export/);
   });
 
   it('checks declared dependencies too', () => {
     assert.deepEqual(checkPackageJson('gateway', { dependencies: { '@outpost/protocols': '*', zod: '^4' } }), []);
     assert.deepEqual(checkPackageJson('gateway', { devDependencies: { '@outpost/cloud-hub': '*' } }), [
-      'gateway/package.json devDependencies lists @outpost/cloud-hub: gateway may import only @outpost/protocols, @outpost/service-kit of ours',
+      'gateway/package.json devDependencies lists @outpost/cloud-hub: gateway may import only @outpost/protocols, @outpost/service-kit, @outpost/web-kit of ours',
     ]);
     assert.equal(checkPackageJson('firmware-protocols', { dependencies: { '@outpost/models': '*' } }).length, 1);
   });

@@ -6,13 +6,16 @@ import ts from 'typescript';
  * The dependency rule from DESIGN.md, as data: which of our packages each workspace may import.
  * protocols imports nothing of ours; the three services import protocols (runtime and hub also models)
  * and never each other; device-sim drives the services as processes, so it imports only the contracts.
+ * web-kit is what the gateway's UI and the hub's console share (browser code, bundler, browser-test
+ * launcher); only those two import it, and it imports nothing of ours.
  */
 export const WORKSPACE_RULES: Record<string, { name: string; mayImport: string[] }> = {
   'firmware-protocols': { name: '@outpost/protocols', mayImport: [] },
   'service-kit': { name: '@outpost/service-kit', mayImport: [] },
-  gateway: { name: '@outpost/gateway', mayImport: ['@outpost/protocols', '@outpost/service-kit'] },
+  'web-kit': { name: '@outpost/web-kit', mayImport: [] },
+  gateway: { name: '@outpost/gateway', mayImport: ['@outpost/protocols', '@outpost/service-kit', '@outpost/web-kit'] },
   'edge-runtime': { name: '@outpost/edge-runtime', mayImport: ['@outpost/protocols', '@outpost/models', '@outpost/service-kit'] },
-  'cloud-hub': { name: '@outpost/cloud-hub', mayImport: ['@outpost/protocols', '@outpost/models', '@outpost/service-kit'] },
+  'cloud-hub': { name: '@outpost/cloud-hub', mayImport: ['@outpost/protocols', '@outpost/models', '@outpost/service-kit', '@outpost/web-kit'] },
   'device-sim': { name: '@outpost/device-sim', mayImport: ['@outpost/protocols', '@outpost/models'] },
   models: { name: '@outpost/models', mayImport: ['@outpost/protocols'] },
 };

@@ -4,23 +4,12 @@ import { decodeMessage, deviceTopics, encodeMessage, localTopics } from '@outpos
 import type { MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { connectDevice } from './helpers/test-gateway.js';
-import { connectInternal, injectAlert, launchBrowser, logIn, logOut, startUiGateway } from './helpers/ui-browser.js';
+import { connectInternal, fetchFromPage, injectAlert, launchBrowser, logIn, logOut, startUiGateway } from './helpers/ui-browser.js';
 
 type Gw = Awaited<ReturnType<typeof startUiGateway>>;
 
 /** POST from inside the page, as a script on the page (or an attacker's form) would. */
-function postFromPage(page: Page, path: string, body: unknown, withCsrf: boolean): Promise<{ status: number; code: string | null }> {
-  return page.evaluate(
-    async ([path, body, withCsrf]) => {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (withCsrf) headers['x-csrf-token'] = ((await (await fetch('/ui/api/session')).json()) as { csrfToken: string }).csrfToken;
-      const res = await fetch(path as string, { method: 'POST', headers, body: JSON.stringify(body) });
-      const data = (await res.json()) as { error?: { code: string } };
-      return { status: res.status, code: data.error?.code ?? null };
-    },
-    [path, body, withCsrf] as const,
-  );
-}
+const postFromPage = (page: Page, path: string, body: unknown, withCsrf: boolean) => fetchFromPage(page, 'POST', path, { body, csrfFrom: withCsrf ? '/ui/api/session' : null });
 
 describe('technician UI in a real browser (Debian chromium, headless)', () => {
   let gw: Gw;

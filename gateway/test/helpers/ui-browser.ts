@@ -1,31 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeMessage, localTopics, type LocalAlert } from '@outpost/protocols';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { GatewayConfigInput } from '../../src/index.js';
 import { createLogRing } from '../../src/ui/log-ring.js';
 import { startTestGateway } from './test-gateway.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** Debian's chromium, headless, with a fresh user-data dir (installed by `npm test`'s setup). */
-export async function launchBrowser(viewport = { width: 1280, height: 860 }): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'outpost-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport });
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context,
-    page,
-    async close() {
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
-}
+export { CHROMIUM, fetchFromPage, launchBrowser } from '@outpost/web-kit/testing/browser';
 
 /** A real gateway in this process with the UI, its log lines teed into the diagnostics ring. */
 export async function startUiGateway(overrides: GatewayConfigInput = {}) {

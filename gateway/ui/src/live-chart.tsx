@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
+import { useUplot } from '@outpost/web-kit/use-uplot';
+import { useEffect } from 'preact/hooks';
+import type uPlot from 'uplot';
 
 export interface Point {
   ts: number;
@@ -11,30 +12,14 @@ const MAX_POINTS = 2000;
 
 /** A uPlot chart of a device's readings, one series per metric; new points are appended in place. */
 export function LiveChart({ points, label }: { points: Point[]; label: string }) {
-  const box = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot | null>(null);
   const names = [...new Set(points.flatMap((p) => Object.keys(p.metrics)))].sort().slice(0, COLOURS.length);
   const key = names.join(',');
 
-  useEffect(() => {
-    const el = box.current!;
-    const width = () => Math.max(280, el.clientWidth);
-    const opts: uPlot.Options = {
-      width: width(),
-      height: 260,
-      series: [{}, ...names.map((n, i) => ({ label: n, stroke: COLOURS[i], width: 2, points: { show: true, size: 4 } }))],
-      axes: [{}, {}],
-      scales: { x: { time: true } },
-    };
-    plot.current = new uPlot(opts, [[], ...names.map(() => [])], el);
-    const onResize = () => plot.current?.setSize({ width: width(), height: 260 });
-    addEventListener('resize', onResize);
-    return () => {
-      removeEventListener('resize', onResize);
-      plot.current?.destroy();
-      plot.current = null;
-    };
-  }, [key]);
+  const { box, plot } = useUplot(
+    names.map((n, i) => ({ label: n, stroke: COLOURS[i], width: 2 })),
+    { height: 260, minWidth: 280 },
+    key,
+  );
 
   useEffect(() => {
     const recent = points.slice(-MAX_POINTS);

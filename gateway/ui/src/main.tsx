@@ -1,5 +1,6 @@
 import 'uplot/dist/uPlot.min.css';
-import './app.css';
+import '@outpost/web-kit/base.css';
+import { AppShell, LogoutButton, useFocusHeading, useHash } from '@outpost/web-kit/app-shell';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type SessionUser, loadSession, post } from './api.js';
@@ -20,16 +21,6 @@ const NAV = [
   ['#/settings', 'Settings'],
   ['#/users', 'Users'],
 ] as const;
-
-function useHash(): string {
-  const [hash, setHash] = useState(location.hash || '#/');
-  useEffect(() => {
-    const on = () => setHash(location.hash || '#/');
-    addEventListener('hashchange', on);
-    return () => removeEventListener('hashchange', on);
-  }, []);
-  return hash;
-}
 
 function Page({ hash, user }: { hash: string; user: SessionUser }) {
   const device = /^#\/devices\/(.+)$/.exec(hash);
@@ -56,46 +47,22 @@ function App() {
   useEffect(() => {
     loadSession().then(setUser, () => setUser(null));
   }, []);
-  useEffect(() => {
-    // Move focus to the page heading on navigation, for keyboard and screen-reader users.
-    document.querySelector<HTMLElement>('main h1')?.focus();
-  }, [hash, user]);
+  useFocusHeading([hash, user]);
   if (user === undefined) return <p>Loading…</p>;
   if (user === null) return <LoginPage onLogin={(u) => loadSession().then(() => setUser(u))} />;
-  const active = NAV.find(([href]) => href !== '#/' && hash.startsWith(href))?.[0] ?? '#/';
   return (
-    <>
-      <a class="skip" href="#main">
-        Skip to content
-      </a>
-      <header class="top">
-        <span class="brand">Outpost gateway</span>
-        <nav aria-label="Main">
-          {NAV.map(([href, label]) => (
-            <a href={href} aria-current={href === active ? 'page' : undefined}>
-              {label}
-            </a>
-          ))}
-        </nav>
+    <AppShell
+      brand="Outpost gateway"
+      hash={hash}
+      nav={NAV}
+      aside={
         <span class="who">
-          {user.username} ({user.role}){' '}
-          <button
-            type="button"
-            onClick={() =>
-              post('/ui/api/logout').then(() => {
-                location.hash = '#/';
-                location.reload();
-              })
-            }
-          >
-            Log out
-          </button>
+          {user.username} ({user.role}) <LogoutButton logOut={() => post('/ui/api/logout')} />
         </span>
-      </header>
-      <main id="main">
-        <Page hash={hash} user={user} />
-      </main>
-    </>
+      }
+    >
+      <Page hash={hash} user={user} />
+    </AppShell>
   );
 }
 

@@ -1,3 +1,4 @@
+import { AlertFilters, AlertItem, SeverityBadge } from '@outpost/web-kit/alerts';
 import { useState } from 'preact/hooks';
 import { type SessionUser, post } from '../api.js';
 import { time } from '../format.js';
@@ -60,7 +61,7 @@ export function AlertsPage({ user }: { user: SessionUser }) {
   return (
     <>
       <h1 tabIndex={-1}>Alerts</h1>
-      <form class="inline filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter alerts">
+      <AlertFilters severity={severity} onSeverity={setSeverity} device={device} onDevice={setDevice}>
         <label>
           State
           <select value={state} onChange={(e) => setState((e.currentTarget as HTMLSelectElement).value)}>
@@ -69,28 +70,15 @@ export function AlertsPage({ user }: { user: SessionUser }) {
             <option value="all">all</option>
           </select>
         </label>
-        <label>
-          Severity
-          <select value={severity} onChange={(e) => setSeverity((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">any</option>
-            <option value="critical">critical</option>
-            <option value="warning">warning</option>
-            <option value="info">info</option>
-          </select>
-        </label>
-        <label>
-          Device
-          <input type="search" value={device} onInput={(e) => setDevice((e.currentTarget as HTMLInputElement).value)} />
-        </label>
-      </form>
+      </AlertFilters>
       {error && <p class="error" role="alert">{error}</p>}
       {data && !data.available && <p>Alerts are not available in this store yet.</p>}
       {data?.available && data.alerts.length === 0 && <p>No alerts match.</p>}
       <ul class="alerts">
         {data?.alerts.map((a) => (
-          <li key={a.alertId} class={`alert ${a.severity}`} data-testid="alert" data-alert-id={a.alertId}>
+          <AlertItem key={a.alertId} alertId={a.alertId} severity={a.severity}>
             <h2>
-              <span class={`badge ${a.severity === 'critical' ? 'bad' : a.severity === 'warning' ? 'warn' : ''}`}>{a.severity}</span> {a.kind ?? 'alert'} on{' '}
+              <SeverityBadge severity={a.severity} /> {a.kind ?? 'alert'} on{' '}
               <a href={`#/devices/${encodeURIComponent(a.deviceId)}`}>{a.deviceId}</a>
             </h2>
             <p>
@@ -112,7 +100,7 @@ export function AlertsPage({ user }: { user: SessionUser }) {
                 <LabelForm alert={a} onDone={reload} />
               </div>
             )}
-          </li>
+          </AlertItem>
         ))}
       </ul>
     </>
