@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.outpost/**', '**/.cache/**', 'gateway/ui/build/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.outpost/**', '**/.cache/**', 'gateway/ui/build/**', 'cloud-hub/console/build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerGatewaysCommand } from './cli/gateways-command.js';
 import { registerStartCommand } from './cli/start-command.js';
+import { registerTenantsCommand } from './cli/tenants-command.js';
 import { registerTokensCommand } from './cli/tokens-command.js';
 import { HubError } from './errors.js';
 
@@ -17,6 +18,9 @@ Examples:
   outpost-hub start --data-dir /var/lib/outpost/hub --grpc-port 50051 --http-port 8090
   outpost-hub start --grpc-port 0 --http-port 0          # pick free ports and print them
   outpost-hub tokens create --ttl 24h                    # one-time enrollment token, printed once
+  outpost-hub tokens create --tenant acme                # ... whose gateway belongs to tenant acme
+  outpost-hub tenants create acme --name "Acme Farms"
+  outpost-hub api-tokens create --tenant acme --role admin   # API token, printed once
   outpost-hub gateways list
   outpost-hub gateways revoke gw-0123456789abcdef`,
   );
@@ -30,6 +34,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 registerStartCommand(program);
 registerTokensCommand(program);
 registerGatewaysCommand(program);
+registerTenantsCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof HubError) {

@@ -10,6 +10,16 @@ export function newEnrollmentToken(): string {
   return `oet_${randomBytes(32).toString('base64url')}`;
 }
 
+/** An API token: `oat_` + 43 base64url characters (256 bits). */
+export function newApiToken(): string {
+  return `oat_${randomBytes(32).toString('base64url')}`;
+}
+
+/** An API token's id (shown in lists, used to revoke it, carried by console sessions): `atk-` + 16 hex digits. */
+export function newApiTokenId(): string {
+  return `atk-${randomBytes(8).toString('hex')}`;
+}
+
 /** A gateway id: `gw-` + 16 hex digits (never contains the credential separator `.`). */
 export function newGatewayId(): string {
   return `gw-${randomBytes(8).toString('hex')}`;

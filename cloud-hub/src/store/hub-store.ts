@@ -5,6 +5,8 @@ import type { DataClass, DeviceConfig, PowerMode } from '@outpost/protocols';
 
 export interface GatewayRecord {
   id: string;
+  /** The tenant that owns the gateway and everything it synced (the tenant of its enrollment token). */
+  tenantId: string;
   name: string;
   enrolledAt: number;
   lastSeenAt: number | null;
@@ -46,8 +48,8 @@ export interface HelloInfo {
 }
 
 export interface EnrollmentStore {
-  /** A new one-time token; only its hash is stored. */
-  createToken(ttlMs: number, nowMs: number): { token: string; expiresAt: number };
+  /** A new one-time token; only its hash is stored. The gateway it enrolls belongs to `tenantId` (default: `default`). */
+  createToken(ttlMs: number, nowMs: number, tenantId?: string): { token: string; expiresAt: number };
   /**
    * Trade a token for a new gateway and its credential (shown once); null when the token is unknown, used
    * or expired. A used token is accepted again only with the same non-empty `requestId`, before expiry, for
@@ -59,7 +61,8 @@ export interface EnrollmentStore {
 }
 
 export interface FleetStore {
-  list(): GatewayRecord[];
+  /** Every gateway, or only those of one tenant. */
+  list(tenantId?: string): GatewayRecord[];
   get(id: string): GatewayRecord | undefined;
   /** Revoke a gateway (idempotent: the first revocation time stays); undefined when unknown. */
   revoke(id: string, nowMs: number): GatewayRecord | undefined;
@@ -198,10 +201,51 @@ export interface HubQueries {
   alerts(gatewayId: string, options: { limit: number; after?: number }): Record<string, unknown>[];
   summaries(gatewayId: string, options: { deviceId?: string; metric?: string; limit: number }): Record<string, unknown>[];
   quarantine(gatewayId: string, limit: number): Record<string, unknown>[];
+  /** Alerts of the whole fleet, newest received first; `before` is the `id` of the last one of the previous page. */
+  fleetAlerts(options: { limit: number; before?: number; gatewayId?: string; deviceId?: string; severity?: string; tenantId?: string }): Record<string, unknown>[];
+}
+
+/** The tenant every gateway enrolled before tenants existed belongs to; it cannot be removed. */
+export const DEFAULT_TENANT = 'default';
+
+/** What an API token may do (docs/tenants.md): viewer reads; auditor reads more; operator changes; admin manages tokens. */
+export const API_ROLES = ['viewer', 'auditor', 'operator', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+export interface TenantRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface ApiTokenRecord {
+  id: string;
+  tenantId: string;
+  role: ApiRole;
+  name: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface TenantStore {
+  /** A new tenant; null when the id is taken. */
+  create(id: string, name: string, nowMs: number): TenantRecord | null;
+  get(id: string): TenantRecord | undefined;
+  list(): TenantRecord[];
+  /** A new API token of the tenant; the token is returned once, only its SHA-256 is stored. */
+  createApiToken(tenantId: string, role: ApiRole, name: string, nowMs: number): { token: string; record: ApiTokenRecord };
+  getApiToken(id: string): ApiTokenRecord | undefined;
+  /** Tokens of one tenant, or of every tenant; newest first. */
+  listApiTokens(tenantId?: string): ApiTokenRecord[];
+  /** Revoke (idempotent: the first revocation time stays); undefined when unknown. */
+  revokeApiToken(id: string, nowMs: number): ApiTokenRecord | undefined;
+  /** The token's record (revoked ones too: the caller refuses them), or undefined when unknown. */
+  findApiToken(token: string): ApiTokenRecord | undefined;
 }
 
 export interface HubStore {
   readonly hubId: string;
+  tenants: TenantStore;
   enrollment: EnrollmentStore;
   fleet: FleetStore;
   sync: SyncStore;

@@ -174,6 +174,29 @@ export function runHubStoreContract(name: string, factory: () => { store: HubSto
       assert.equal(store.commands.pendingCount(gatewayId), 0);
     });
 
+    it('tenants own the gateways their enrollment tokens enroll; API tokens are found by token, revoked once', () => {
+      assert.deepEqual(store.tenants.list().map((x) => x.id), ['default']);
+      assert.equal(store.fleet.get(gatewayId)!.tenantId, 'default', 'a token without a tenant is the default tenant\'s');
+      assert.deepEqual(store.tenants.create('acme', 'Acme', T0), { id: 'acme', name: 'Acme', createdAt: T0 });
+      assert.equal(store.tenants.create('acme', 'again', T0 + 1), null, 'ids are unique');
+      const { token } = store.enrollment.createToken(60_000, T0, 'acme');
+      const acmeGw = store.enrollment.enroll(token, { name: 'a', softwareVersion: '' }, T0)!.gatewayId;
+      assert.equal(store.fleet.get(acmeGw)!.tenantId, 'acme');
+      assert.deepEqual(store.fleet.list('acme').map((g) => g.id), [acmeGw]);
+      assert.deepEqual(store.fleet.list('default').map((g) => g.id), [gatewayId]);
+      assert.equal(store.fleet.list().length, 2);
+
+      const created = store.tenants.createApiToken('acme', 'operator', 'ci', T0);
+      assert.deepEqual(store.tenants.findApiToken(created.token), created.record);
+      assert.equal(store.tenants.findApiToken(`${created.token}x`), undefined);
+      assert.deepEqual(store.tenants.listApiTokens('acme').map((x) => x.id), [created.record.id]);
+      assert.deepEqual(store.tenants.listApiTokens('default'), []);
+      assert.equal(store.tenants.revokeApiToken(created.record.id, T0 + 5)!.revokedAt, T0 + 5);
+      assert.equal(store.tenants.revokeApiToken(created.record.id, T0 + 9)!.revokedAt, T0 + 5, 'the first revocation time stays');
+      assert.equal(store.tenants.findApiToken(created.token)!.revokedAt, T0 + 5, 'found, and the caller sees it is revoked');
+      assert.equal(store.tenants.revokeApiToken('atk-0000000000000000', T0), undefined);
+    });
+
     it('retention ages raw readings out', () => {
       store.sync.applyBatch(gatewayId, [rec(1, 'rawReading', payloadFor('rawReading', 1))], ctx({ nowMs: T0 }));
       assert.equal(store.runRetention(T0 + 1000), 0);

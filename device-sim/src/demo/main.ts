@@ -93,6 +93,8 @@ async function main(): Promise<void> {
   say(`  Gateway API     ${gwHttp}/api/v1/devices   API token: ${gwToken}`);
   say(`  Gateway sync    curl -H 'Authorization: Bearer ${gwToken}' ${gwHttp}/api/v1/sync`);
   say(`  Hub API         ${hubHttp}/api/v1/gateways   API token: ${hubToken}`);
+  say(`  Ops console     ${hubHttp}/console/   log in with the hub API token`);
+  say(`  Hub API docs    ${hubHttp}/api/docs/   (OpenAPI: ${hubHttp}/api/v1/openapi.json)`);
   say(`  Hub gRPC        127.0.0.1:${hub.grpcPort}`);
   say(`  Readings        curl -H 'Authorization: Bearer ${gwToken}' ${gwHttp}/api/v1/devices/${credentials[0]!.id}/readings?limit=3`);
   say(`  Alerts          curl -H 'Authorization: Bearer ${gwToken}' ${gwHttp}/api/v1/alerts   (edge-runtime: ${gwHttp}/api/v1/runtime)`);

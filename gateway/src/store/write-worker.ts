@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
 import { createBatteryHistoryWriter } from '../power/battery-history.js';
+import { createDeviceStatePower } from '../power/device-state-power.js';
 import { createRetention } from './retention.js';
 import { createOutboxCompaction } from '../sync/outbox/outbox-compaction.js';
 import { createOutboxStore } from '../sync/outbox/outbox-store.js';
@@ -30,6 +31,7 @@ const insert = {
 };
 const trimDeadLetters = db.prepare('DELETE FROM dead_letters WHERE id <= ?');
 const batteryHistory = createBatteryHistoryWriter(db);
+const deviceStatePower = createDeviceStatePower(db);
 
 const hlc = createPersistedHlc(db);
 const outbox = createOutboxStore(db, hlc);
@@ -52,7 +54,8 @@ function writeRow(row: WriteRow): number {
       insert.state.run(row.deviceId, row.ts, row.receivedAt, row.state);
       if (row.batteryPercent !== null || row.firmware !== null) insert.battery.run(row.batteryPercent, row.firmware, row.deviceId);
       if (row.batteryPercent !== null) batteryHistory.add(row.deviceId, row.ts, row.batteryPercent);
-      outbox.enqueue('deviceState', syncPayloadOf(row), { createdAt: row.receivedAt, deviceId: row.deviceId });
+      // The hub's console shows the battery forecast and adaptive reporting: they travel with the state.
+      outbox.enqueue('deviceState', deviceStatePower.addTo(syncPayloadOf(row), row.deviceId), { createdAt: row.receivedAt, deviceId: row.deviceId });
       return 0;
     case 'commandResult':
       insert.commandResult.run(row.deviceId, row.commandId, row.receivedAt, row.status, row.body);

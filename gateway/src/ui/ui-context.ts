@@ -46,4 +46,9 @@ declare module 'fastify' {
   interface FastifyRequest {
     account?: Account;
   }
+  // Declared so that route configs type-check wherever another plugin (e.g. @fastify/swagger) adds its own keys.
+  interface FastifyContextConfig {
+    role?: Role;
+    public?: boolean;
+  }
 }

@@ -8,9 +8,12 @@ export const deviceParams = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, deviceId: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' } },
 } as const;
 
-/** The gateway or HUB_ERR_GATEWAY_NOT_FOUND. */
-export function requireGateway(store: HubStore, id: string): GatewayRecord {
+/**
+ * The gateway or HUB_ERR_GATEWAY_NOT_FOUND. With `tenantId` (the caller's tenant; undefined for the hub API
+ * token), another tenant's gateway is not found either: its existence must not leak.
+ */
+export function requireGateway(store: HubStore, id: string, tenantId: string | undefined): GatewayRecord {
   const gateway = store.fleet.get(id);
-  if (!gateway) throw new HubError('HUB_ERR_GATEWAY_NOT_FOUND', id);
+  if (!gateway || (tenantId !== undefined && gateway.tenantId !== tenantId)) throw new HubError('HUB_ERR_GATEWAY_NOT_FOUND', id);
   return gateway;
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { HubError } from '../../errors.js';
 import type { HttpDeps } from '../create-http.js';
+import { commonErrors, ref } from './response-schemas.js';
+import { tenantScope } from '../principal.js';
 import { deviceParams, requireGateway } from './route-schemas.js';
 
 type Params = { Params: { id: string; deviceId: string } };
@@ -23,16 +25,16 @@ const desiredBody = {
 export async function shadowRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { store, registry } = deps;
 
-  app.get<Params>('/api/v1/gateways/:id/devices/:deviceId/shadow', { schema: { params: deviceParams } }, async (request) => {
-    requireGateway(store, request.params.id);
+  app.get<Params>('/api/v1/gateways/:id/devices/:deviceId/shadow', { schema: { tags: ['devices'], summary: "A device's shadow: desired config and reported state", params: deviceParams, response: { 200: ref('Shadow'), ...commonErrors } }, config: { apiRole: 'viewer' } }, async (request) => {
+    requireGateway(store, request.params.id, tenantScope(request));
     return store.shadows.get(request.params.id, request.params.deviceId);
   });
 
   app.put<Params & { Body: { reporting?: { intervalMs: number; mode?: 'periodic' | 'adaptive' }; props?: Record<string, unknown> } }>(
     '/api/v1/gateways/:id/devices/:deviceId/shadow/desired',
-    { schema: { params: deviceParams, body: desiredBody } },
+    { schema: { tags: ['devices'], summary: 'Set the desired config; sent to the gateway at once when it is connected', params: deviceParams, body: desiredBody, response: { 200: ref('Shadow'), ...commonErrors, 409: commonErrors[400] } }, config: { apiRole: 'operator' } },
     async (request) => {
-      const gateway = requireGateway(store, request.params.id);
+      const gateway = requireGateway(store, request.params.id, tenantScope(request));
       if (gateway.revokedAt !== null) throw new HubError('HUB_ERR_GATEWAY_REVOKED', gateway.id);
       let shadow;
       try {

@@ -8,6 +8,7 @@ import { createSqliteQueries } from './sqlite-queries.js';
 import { createRecordAppliers } from './sqlite-record-appliers.js';
 import { createSqliteShadows } from './sqlite-shadows.js';
 import { createSqliteSync } from './sqlite-sync.js';
+import { createSqliteTenants } from './sqlite-tenants.js';
 
 export interface SqliteStoreOptions {
   dataDir: string;
@@ -36,6 +37,7 @@ export function createSqliteHubStore(options: SqliteStoreOptions): HubStore {
 
   return {
     hubId,
+    tenants: createSqliteTenants(db),
     enrollment: createSqliteEnrollment(db),
     fleet: createSqliteFleet(db),
     sync: createSqliteSync(db, appliers),

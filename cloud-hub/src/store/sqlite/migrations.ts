@@ -145,4 +145,58 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE gateways ADD COLUMN power_since_ms INTEGER;
   ALTER TABLE gateways ADD COLUMN power_reported_at INTEGER;
   `,
+  // 4: federated learning (cloud-hub/src/federation): federations, their checkpoint after every round, and
+  // the round history. Only aggregates live here: never an individual gateway's update.
+  `
+  CREATE TABLE federations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    config TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE federation_checkpoints (
+    federation_id TEXT PRIMARY KEY,
+    round INTEGER NOT NULL,
+    global_params TEXT NOT NULL,
+    optimizer_state TEXT NOT NULL,
+    saved_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE federation_rounds (
+    federation_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    summary TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER NOT NULL,
+    PRIMARY KEY (federation_id, round)
+  ) WITHOUT ROWID;
+  `,
+  // 5: tenants and API tokens with roles (docs/tenants.md). Every existing gateway, enrollment token and
+  // federation belongs to the `default` tenant; records hang off their gateway, so they follow it.
+  `
+  CREATE TABLE tenants (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO tenants (id, name, created_at) VALUES ('default', 'default', 0);
+  ALTER TABLE gateways ADD COLUMN tenant_id TEXT NOT NULL DEFAULT 'default';
+  CREATE INDEX gateways_tenant ON gateways (tenant_id, enrolled_at);
+  ALTER TABLE enrollment_tokens ADD COLUMN tenant_id TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE federations ADD COLUMN tenant_id TEXT NOT NULL DEFAULT 'default';
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX api_tokens_tenant ON api_tokens (tenant_id, created_at);
+  `,
 ];

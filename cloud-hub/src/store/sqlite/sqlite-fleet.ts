@@ -4,6 +4,7 @@ import type { Db } from './database.js';
 
 interface GatewayRow {
   id: string;
+  tenant_id: string;
   name: string;
   enrolled_at: number;
   last_seen_at: number | null;
@@ -25,11 +26,12 @@ interface GatewayRow {
 }
 
 const COLUMNS =
-  'id, name, enrolled_at, last_seen_at, software_version, protocol_version, revoked_at, connected, acked_seq, duplicates_skipped, quarantined, batches, backlog_records, backlog_oldest_ms, clock_trusted, power_mode, power_simulated, power_since_ms, power_reported_at';
+  'id, tenant_id, name, enrolled_at, last_seen_at, software_version, protocol_version, revoked_at, connected, acked_seq, duplicates_skipped, quarantined, batches, backlog_records, backlog_oldest_ms, clock_trusted, power_mode, power_simulated, power_since_ms, power_reported_at';
 
 function toRecord(row: GatewayRow): GatewayRecord {
   return {
     id: row.id,
+    tenantId: row.tenant_id,
     name: row.name,
     enrolledAt: row.enrolled_at,
     lastSeenAt: row.last_seen_at,
@@ -53,6 +55,7 @@ function toRecord(row: GatewayRow): GatewayRecord {
 
 export function createSqliteFleet(db: Db): FleetStore {
   const list = db.prepare<[], GatewayRow>(`SELECT ${COLUMNS} FROM gateways ORDER BY enrolled_at, id`);
+  const listTenant = db.prepare<[string], GatewayRow>(`SELECT ${COLUMNS} FROM gateways WHERE tenant_id = ? ORDER BY enrolled_at, id`);
   const get = db.prepare<[string], GatewayRow>(`SELECT ${COLUMNS} FROM gateways WHERE id = ?`);
   const revoke = db.prepare('UPDATE gateways SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?');
   const revokedSince = db.prepare<[number], { id: string }>('SELECT id FROM gateways WHERE revoked_at IS NOT NULL AND revoked_at >= ?');
@@ -64,7 +67,7 @@ export function createSqliteFleet(db: Db): FleetStore {
   const resetConnected = db.prepare('UPDATE gateways SET connected = 0 WHERE connected = 1');
 
   return {
-    list: () => list.all().map(toRecord),
+    list: (tenantId) => (tenantId === undefined ? list.all() : listTenant.all(tenantId)).map(toRecord),
     get(id) {
       const row = get.get(id);
       return row ? toRecord(row) : undefined;

@@ -1,0 +1,63 @@
+import 'uplot/dist/uPlot.min.css';
+import '@outpost/web-kit/base.css';
+import './app.css';
+import { AppShell, LogoutButton, useFocusHeading, useHash } from '@outpost/web-kit/app-shell';
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { loadSession, post } from './api.js';
+import { AlertsPage } from './pages/alerts.js';
+import { FederationDetailPage, FederationsPage } from './pages/federations.js';
+import { FleetPage } from './pages/fleet.js';
+import { GatewayDetailPage } from './pages/gateway-detail.js';
+import { LoginPage } from './pages/login.js';
+import { TokensPage } from './pages/tokens.js';
+
+const NAV = [
+  ['#/', 'Fleet'],
+  ['#/alerts', 'Alerts'],
+  ['#/federations', 'Federated learning'],
+  ['#/tokens', 'Enrollment'],
+] as const;
+
+function Page({ hash }: { hash: string }) {
+  const gateway = /^#\/gateways\/(.+)$/.exec(hash);
+  if (gateway) return <GatewayDetailPage id={decodeURIComponent(gateway[1]!)} />;
+  const federation = /^#\/federations\/(.+)$/.exec(hash);
+  if (federation) return <FederationDetailPage id={decodeURIComponent(federation[1]!)} />;
+  switch (hash) {
+    case '#/alerts':
+      return <AlertsPage />;
+    case '#/tokens':
+      return <TokensPage />;
+    case '#/federations':
+      return <FederationsPage />;
+    default:
+      return <FleetPage />;
+  }
+}
+
+function App() {
+  const [authenticated, setAuthenticated] = useState<boolean | undefined>(undefined);
+  const hash = useHash();
+  useEffect(() => {
+    loadSession().then(setAuthenticated, () => setAuthenticated(false));
+  }, []);
+  useFocusHeading([hash, authenticated]);
+  if (authenticated === undefined) return <p>Loading…</p>;
+  if (!authenticated)
+    return (
+      <LoginPage
+        onLogin={() => {
+          if (hash === '#/login') location.hash = '#/';
+          setAuthenticated(true);
+        }}
+      />
+    );
+  return (
+    <AppShell brand="Outpost ops console" hash={hash} nav={NAV} navExtra={<a href="/api/docs/">API docs</a>} aside={<LogoutButton logOut={() => post('/console/api/logout')} />}>
+      <Page hash={hash} />
+    </AppShell>
+  );
+}
+
+render(<App />, document.getElementById('app')!);
