@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { HubConfig } from './config/config-schema.js';
 import { HubError } from './errors.js';
+import { type Federation, createFederation } from './federation/create-federation.js';
 import { createHttp } from './http/create-http.js';
 import { createHubEvents } from './observability/hub-events.js';
 import { createHubMetrics } from './observability/hub-metrics.js';
@@ -8,7 +9,7 @@ import { type Logger, createRootLogger } from './observability/logger.js';
 import type { HubStore } from './store/hub-store.js';
 import { loadOrCreateSecretFile } from '@outpost/service-kit';
 import { createSqliteHubStore } from './store/sqlite/create-sqlite-store.js';
-import { createSyncServer } from './sync/create-sync-server.js';
+import { type SyncServerDeps, createSyncServer } from './sync/create-sync-server.js';
 
 export interface HubAddresses {
   grpcPort: number;
@@ -19,6 +20,8 @@ export interface CreateHubOptions {
   logger?: Logger;
   /** The hub's clock (tests move it); Date.now by default. */
   now?: () => number;
+  /** The ingest role: batches go to the ingest log instead of the store (see ingest-log/hub-roles.ts). */
+  sync?: Pick<SyncServerDeps, 'committer' | 'beforeWelcome'>;
 }
 
 const COMMAND_EXPIRY_INTERVAL_MS = 5000;
@@ -44,10 +47,14 @@ export function createHub(config: HubConfig, options: CreateHubOptions = {}) {
   const apiToken = config.http.apiToken ? { value: config.http.apiToken, created: false, file: null } : loadOrCreateSecretFile(config.dataDir, 'api-token');
   const metrics = createHubMetrics();
   const events = createHubEvents(logger, metrics);
-  const sync = createSyncServer({ config: config.sync, store, events, logger, now });
+  let federation: Federation | null = null;
+  const sync = createSyncServer({ config: config.sync, store, events, logger, now, ...options.sync, onFlReply: (gatewayId, reply) => federation?.coordinator.onReply(gatewayId, reply) });
+  federation = createFederation({ config, registry: sync.registry, fleet: store.fleet, tenants: store.tenants, logger, now });
+  const fl = federation;
 
   let listening = false;
   const http = createHttp({ logger, apiToken: apiToken.value, config, store, metrics, events, registry: sync.registry, isListening: () => listening, now });
+  fl.routes(http);
   const timers: NodeJS.Timeout[] = [];
 
   function every(ms: number, what: string, task: () => void): void {
@@ -67,6 +74,12 @@ export function createHub(config: HubConfig, options: CreateHubOptions = {}) {
     logger,
     store,
     registry: sync.registry,
+    /** Business events (logs and metrics); the worker of the `all` role reports through them too. */
+    events,
+    /** Federated learning: the coordinator and its tables. */
+    federation: fl,
+    /** The HTTP server (API, OpenAPI document, console); listening after `start()`. */
+    http,
     /** The API token, and whether it was generated just now (then show it once). */
     apiToken,
     async start(): Promise<HubAddresses> {
@@ -82,6 +95,7 @@ export function createHub(config: HubConfig, options: CreateHubOptions = {}) {
       listening = true;
       every(config.retention.intervalMs, 'retention', () => events.retention(store.runRetention(now())));
       every(COMMAND_EXPIRY_INTERVAL_MS, 'command expiry', () => store.commands.expire(now()));
+      fl.start();
       logger.info({ event: 'ready', grpcPort, httpPort, tls: sync.tls, hubId: store.hubId, dataDir: config.dataDir }, 'hub ready');
       return { grpcPort, httpPort };
     },
@@ -89,6 +103,7 @@ export function createHub(config: HubConfig, options: CreateHubOptions = {}) {
     async close(): Promise<void> {
       listening = false;
       for (const timer of timers) clearInterval(timer);
+      await fl.close();
       await sync.close();
       await http.close();
       store.close();

@@ -2,4 +2,4 @@ export { hubConfigSchema, type HubConfig, type HubConfigInput } from './config/c
 export { HUB_CONFIG_FIELDS, loadHubConfig } from './config/load-config.js';
 export { createHub, openHubStore, type Hub, type HubAddresses } from './create-hub.js';
 export { HUB_ERRORS, HubError, type HubErrorCode } from './errors.js';
-export { SYNC_LOADER_OPTIONS } from './sync/sync-proto.js';
+export { SYNC_LOADER_OPTIONS } from '@outpost/protocols';

@@ -19,6 +19,11 @@ import type { ScoringBackend } from './scoring/scoring-backend.js';
 import { WorkerScoringBackend } from './scoring/worker-backend.js';
 import { loadState, type SavedState, saveState, stateFilePath } from './state/state-file.js';
 import { RuntimeHealth } from './status/runtime-health.js';
+import { createFlLabelIntake } from './training/fl-label-intake.js';
+import { createFlTaskIntake } from './training/fl-task-intake.js';
+import { createFlTrainer } from './training/fl-trainer.js';
+import { TrainWorkerClient } from './training/train-worker-client.js';
+import { WindowReservoir } from './training/window-reservoir.js';
 import { StatusPublisher } from './status/status-publisher.js';
 
 export interface CreateRuntimeOptions {
@@ -38,6 +43,9 @@ function createPowerSource(power: RuntimeConfig['power']): PowerSource {
 
 /** Time close() gives queued windows and unacknowledged alerts before it gives up on them. */
 const DRAIN_TIMEOUT_MS = 10_000;
+
+/** A label covers the windows that end this close to the alert: a window of 16 readings at one a minute, and slack. */
+const LABEL_SPAN_MS = 30 * 60_000;
 
 const shippedFromModels = (): string[] => anomaly.listShippedModels();
 
@@ -63,12 +71,33 @@ export function createRuntime(config: RuntimeConfig, options: CreateRuntimeOptio
   }
 
   const backend = options.backend ?? new WorkerScoringBackend({ intraOpThreads: config.scoring.intraOpThreads }, (err) => events.workerRestarted(err));
-  const core = createScoringCore({ config, rules, backend, alertSink: (payload) => mqtt.publish(localTopics.alerts(), payload), events, health, logger, saved });
+  // Federated training: a reservoir of the windows scoring already featurised, and a worker thread for tfjs.
+  const reservoir = new WindowReservoir(config.training.reservoirWindows, config.training.maxProfiles);
+  const onWindowScored = config.training.enabled
+    ? (model: { manifest: { profile: string } }, item: { deviceId: string; ts: number; vector: Float32Array }, flagged: boolean) => reservoir.add(model.manifest.profile, item.deviceId, item.ts, item.vector, flagged)
+    : undefined;
+  const core = createScoringCore({ config, rules, backend, alertSink: (payload) => mqtt.publish(localTopics.alerts(), payload), events, health, logger, saved, ...(onWindowScored ? { onWindowScored } : {}) });
+  const trainWorker = new TrainWorkerClient();
+  const trainingTags = typeof config.training.tags === 'string' ? config.training.tags.split(',').map((t) => t.trim()).filter(Boolean) : config.training.tags;
+  const trainer = createFlTrainer({
+    reservoir,
+    worker: trainWorker,
+    trainingAllowed: () => powerEffects?.trainingAllowed ?? false,
+    tags: trainingTags,
+    reply: (reply) => void mqtt.publish(localTopics.flReplies(), Buffer.from(JSON.stringify(reply))).catch((err: unknown) => logger.warn({ err }, 'federated-learning reply not published')),
+    log: logger.child({ module: 'training' }),
+  });
 
   let stopping = false;
   const handlers = new Map<string, TopicHandler>([
     [localTopics.readings(), createReadingsIntake(core.pipeline, events, () => stopping)],
     [localTopics.modelOffer(), createOfferIntake(core.models, events)],
+    ...(config.training.enabled
+      ? ([
+          [localTopics.flTasks(), createFlTaskIntake(trainer, events)],
+          [localTopics.flLabels(), createFlLabelIntake(reservoir, LABEL_SPAN_MS, events)],
+        ] as const)
+      : []),
   ]);
   const mqtt = new RuntimeMqtt(
     {
@@ -131,6 +160,8 @@ export function createRuntime(config: RuntimeConfig, options: CreateRuntimeOptio
     powerMode: () => power.current(),
     /** What the power mode changes here (null before the first mode); `trainingAllowed` is for the federated trainer. */
     powerEffects: () => powerEffects,
+    /** The federated trainer's window reservoir and counters. */
+    training: { reservoir, trainer },
 
     async start(): Promise<void> {
       statusPublisher!.start();
@@ -170,6 +201,7 @@ export function createRuntime(config: RuntimeConfig, options: CreateRuntimeOptio
       statusPublisher!.stop();
       await mqtt.close();
       await backend.close();
+      await trainWorker.close();
       logger.info({ counts: events.counts() }, 'edge-runtime stopped');
     },
   };

@@ -22,6 +22,7 @@ export const RUNTIME_ERRORS = {
   RT_ERR_STATE_WRITE: { retryable: true, text: 'state could not be saved', help: 'the previous saved state stays; check disk space and permissions of dataDir' },
   RT_ERR_ALERT_INVALID: { retryable: false, text: 'an alert failed the protocol schema', help: 'a bug: the alert is logged and counted, not sent' },
   RT_ERR_POWER_SOURCE: { retryable: true, text: 'power readings unavailable', help: 'the power mode stays as it was and the source is read again at the next sample; check power.file (simulated) or the box\'s battery driver' },
+  RT_ERR_TRAINING: { retryable: true, text: 'federated training failed', help: 'the hub gets E_FL_FAILED for the task and counts the gateway as dropped; the next round tries again' },
   RT_ERR_CLOSED: { retryable: true, text: 'the runtime is closing', help: 'work still queued is drained; new work is refused' },
 } as const;
 

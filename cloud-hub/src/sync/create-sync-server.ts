@@ -8,6 +8,7 @@ import type { HubStore } from '../store/hub-store.js';
 import { GroupCommitter } from './group-commit.js';
 import { SessionRegistry } from './session-registry.js';
 import { createSyncHandlers } from './sync-handlers.js';
+import type { SessionDeps } from './stream-session.js';
 import { loadSyncService } from './sync-proto.js';
 
 export interface SyncServerDeps {
@@ -16,6 +17,11 @@ export interface SyncServerDeps {
   events: HubEvents;
   logger: Logger;
   now?: () => number;
+  /** Federated-learning replies from the streams (the coordinator). */
+  onFlReply?: SessionDeps['onFlReply'];
+  /** Where batches go instead of the store's group commit (the ingest role's log); and its Welcome gate. */
+  committer?: SessionDeps['committer'];
+  beforeWelcome?: SessionDeps['beforeWelcome'];
 }
 
 function serverCredentials(config: HubConfig['sync']): grpc.ServerCredentials {
@@ -44,8 +50,18 @@ export function createSyncServer(deps: SyncServerDeps) {
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': config.minPingIntervalMs,
   });
-  const committer = new GroupCommitter(store.sync);
-  const handlers = createSyncHandlers({ config, store, events, logger, now, registry, committer });
+  const committer = deps.committer ?? new GroupCommitter(store.sync);
+  const handlers = createSyncHandlers({
+    config,
+    store,
+    events,
+    logger,
+    now,
+    registry,
+    committer,
+    ...(deps.onFlReply ? { onFlReply: deps.onFlReply } : {}),
+    ...(deps.beforeWelcome ? { beforeWelcome: deps.beforeWelcome } : {}),
+  });
   server.addService(loadSyncService(), handlers as unknown as grpc.UntypedServiceImplementation);
 
   let revocationTimer: NodeJS.Timeout | null = null;

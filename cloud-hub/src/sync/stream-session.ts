@@ -1,5 +1,5 @@
 import { type ServerDuplexStream, status } from '@grpc/grpc-js';
-import { POWER_MODES, type PowerMode, SYNC_PROTOCOL_VERSION, type WireErrorCode } from '@outpost/protocols';
+import { type FlReplyMessage, type FlTaskMessage, type HelloMessage, type HubMessage, POWER_MODES, type PowerMode, type PowerStatusMessage, type RecordMessage, SYNC_PROTOCOL_VERSION, type WireErrorCode } from '@outpost/protocols';
 import type { HubConfig } from '../config/config-schema.js';
 import type { HubEvents } from '../observability/hub-events.js';
 import type { Logger } from '../observability/logger.js';
@@ -8,7 +8,7 @@ import { type GroupCommitter, MAX_PENDING_PER_STREAM } from './group-commit.js';
 import { DownlinkPump } from './downlink-pump.js';
 import { wireStatus } from './grpc-status.js';
 import { StreamWriter } from './stream-writer.js';
-import type { GatewayMessage, HubMessage, WireHello, WirePowerStatus, WireRecord } from './sync-proto.js';
+import type { SizedGatewayMessage } from './sync-proto.js';
 
 export interface SessionDeps {
   store: HubStore;
@@ -16,12 +16,16 @@ export interface SessionDeps {
   logger: Logger;
   config: HubConfig['sync'];
   now: () => number;
-  committer: GroupCommitter;
+  committer: Pick<GroupCommitter, 'apply'>;
+  /** Awaited before the Welcome (the ingest role waits for workers to apply the gateway's logged batches). */
+  beforeWelcome?: (gatewayId: string) => Promise<void>;
+  /** Where federated-learning replies go (the coordinator); dropped without one. */
+  onFlReply?: (gatewayId: string, reply: FlReplyMessage) => void;
 }
 
 type State = 'awaiting-hello' | 'streaming' | 'closed';
 
-const toIncoming = (r: WireRecord): IncomingRecord => ({ seq: r.seq, dataClass: r.dataClass, hlcWallMs: r.hlc?.wallMs ?? 0, hlcLogical: r.hlc?.logical ?? 0, payload: r.payload });
+const toIncoming = (r: RecordMessage): IncomingRecord => ({ seq: r.seq, dataClass: r.dataClass, hlcWallMs: r.hlc?.wallMs ?? 0, hlcLogical: r.hlc?.logical ?? 0, payload: r.payload });
 
 /**
  * One authenticated sync stream of one gateway. States: awaiting-hello → streaming → closed.
@@ -38,7 +42,7 @@ export class StreamSession {
 
   constructor(
     readonly gatewayId: string,
-    private readonly call: ServerDuplexStream<GatewayMessage, HubMessage>,
+    private readonly call: ServerDuplexStream<SizedGatewayMessage, HubMessage>,
     private readonly deps: SessionDeps,
   ) {
     this.#writer = new StreamWriter(call, deps.config.writeDrainTimeoutMs, () => {
@@ -54,7 +58,7 @@ export class StreamSession {
       onSent: (kind, n) => deps.events.downlinkSent(kind, n),
       now: deps.now,
     });
-    call.on('data', (message: GatewayMessage) => this.#onMessage(message));
+    call.on('data', (message: SizedGatewayMessage) => this.#onMessage(message));
     call.on('end', () => this.close(status.OK, null, 'gateway ended the stream'));
     call.on('cancelled', () => this.#finish('cancelled by the gateway'));
     call.on('error', () => this.#finish('stream error'));
@@ -74,6 +78,16 @@ export class StreamSession {
     if (this.#state === 'streaming') this.#pump.kick();
   }
 
+  /**
+   * Send a federated-learning task now. Tasks are not durable and not queued: false (nothing sent) when the
+   * stream is not streaming or is backed up, and the coordinator counts the gateway as unreachable.
+   */
+  sendFlTask(task: FlTaskMessage): boolean {
+    if (this.#state !== 'streaming' || this.#writer.blocked) return false;
+    this.#writer.write({ flTask: task });
+    return true;
+  }
+
   /** End the stream with a status (OK ends it normally). */
   close(code: status, wireCode: WireErrorCode | null, detail: string): void {
     if (this.#state === 'closed') return;
@@ -91,7 +105,7 @@ export class StreamSession {
     for (const handler of this.#closedHandlers) handler();
   }
 
-  #onMessage(message: GatewayMessage): void {
+  #onMessage(message: SizedGatewayMessage): void {
     if (this.#state === 'closed') return;
     try {
       if (this.#state === 'awaiting-hello') {
@@ -99,6 +113,7 @@ export class StreamSession {
           this.deps.events.streamRefused('INVALID_ARGUMENT', { gatewayId: this.gatewayId, detail: 'first message was not Hello' });
           return this.close(status.INVALID_ARGUMENT, null, 'the first message of a stream must be Hello');
         }
+        if (this.deps.beforeWelcome) return this.#helloAfter(this.deps.beforeWelcome, message.hello);
         return this.#onHello(message.hello);
       }
       if (message.body === 'batch') return this.#onBatch(message.batch.records, message.wireBytes ?? 0);
@@ -114,6 +129,7 @@ export class StreamSession {
         }
         this.deps.store.commands.report(this.gatewayId, commandId, reported, result, this.deps.now());
       }
+      if (message.body === 'flReply') this.deps.onFlReply?.(this.gatewayId, message.flReply);
       if (message.body === 'power') {
         const power = this.#powerInfo(message.power);
         if (power) {
@@ -128,7 +144,23 @@ export class StreamSession {
     }
   }
 
-  #onHello(hello: WireHello): void {
+  #welcoming = false;
+
+  #helloAfter(wait: (gatewayId: string) => Promise<void>, hello: HelloMessage): void {
+    if (this.#welcoming) return;
+    this.#welcoming = true;
+    wait(this.gatewayId).then(
+      () => {
+        if (this.#state !== 'closed') this.#onHello(hello);
+      },
+      (err: unknown) => {
+        this.deps.logger.warn({ err, gatewayId: this.gatewayId }, 'stream refused before Welcome');
+        this.close(status.UNAVAILABLE, null, 'the hub is catching up with its ingest log; retry');
+      },
+    );
+  }
+
+  #onHello(hello: HelloMessage): void {
     const { store, config, events, now } = this.deps;
     if (hello.protocolVersion !== SYNC_PROTOCOL_VERSION) {
       const detail = `protocol version ${hello.protocolVersion} is not supported; this hub speaks ${SYNC_PROTOCOL_VERSION}`;
@@ -166,7 +198,7 @@ export class StreamSession {
     this.#pauseWhileBlocked();
   }
 
-  #onBatch(records: WireRecord[], wireBytes: number): void {
+  #onBatch(records: RecordMessage[], wireBytes: number): void {
     const { config, events, now } = this.deps;
     if (wireBytes > config.maxBatchBytes) {
       const detail = `batch of ${wireBytes} bytes is above the limit of ${config.maxBatchBytes}; send smaller batches`;
@@ -209,7 +241,7 @@ export class StreamSession {
   }
 
   /** A power mode from the wire, or null (logged) when it names no mode this hub knows. */
-  #powerInfo(wire: WirePowerStatus): PowerInfo | null {
+  #powerInfo(wire: PowerStatusMessage): PowerInfo | null {
     if (!(POWER_MODES as readonly string[]).includes(wire.mode)) {
       this.deps.events.powerInvalid(this.gatewayId, wire.mode.slice(0, 64));
       return null;

@@ -3,7 +3,8 @@ import { Duplex } from 'node:stream';
 import { test } from 'node:test';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { StreamWriter } from './stream-writer.js';
-import type { GatewayMessage, HubMessage } from './sync-proto.js';
+import type { HubMessage } from '@outpost/protocols';
+import type { SizedGatewayMessage } from './sync-proto.js';
 
 /** An object-mode duplex whose writes complete only when the test says so, like a gateway that stopped reading. */
 function slowPeer() {
@@ -16,7 +17,7 @@ function slowPeer() {
       pending.push(callback);
     },
   });
-  return { stream: stream as unknown as ServerDuplexStream<GatewayMessage, HubMessage>, readAll: () => pending.splice(0).forEach((cb) => cb()) };
+  return { stream: stream as unknown as ServerDuplexStream<SizedGatewayMessage, HubMessage>, readAll: () => pending.splice(0).forEach((cb) => cb()) };
 }
 
 const ack = (n: number): HubMessage => ({ ack: { ackedSeq: n } });

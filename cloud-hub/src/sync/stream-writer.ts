@@ -1,5 +1,6 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import type { GatewayMessage, HubMessage } from './sync-proto.js';
+import type { HubMessage } from '@outpost/protocols';
+import type { SizedGatewayMessage } from './sync-proto.js';
 
 /**
  * Writes to one stream with backpressure. `write()` returning false marks the stream blocked: the session
@@ -12,7 +13,7 @@ export class StreamWriter {
   #timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly call: ServerDuplexStream<GatewayMessage, HubMessage>,
+    private readonly call: ServerDuplexStream<SizedGatewayMessage, HubMessage>,
     private readonly drainTimeoutMs: number,
     private readonly onStalled: () => void,
   ) {

@@ -1,10 +1,11 @@
 import { type Metadata, type ServerDuplexStream, type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js';
+import type { EnrollRequest, HubMessage } from '@outpost/protocols';
 import type { HubEvents } from '../observability/hub-events.js';
 import type { HubStore } from '../store/hub-store.js';
 import { wireStatus } from './grpc-status.js';
 import type { SessionRegistry } from './session-registry.js';
 import { type SessionDeps, StreamSession } from './stream-session.js';
-import type { EnrollRequest, GatewayMessage, HubMessage } from './sync-proto.js';
+import type { SizedGatewayMessage } from './sync-proto.js';
 
 const MAX_NAME = 128;
 
@@ -37,7 +38,7 @@ export function createSyncHandlers(deps: SessionDeps & { registry: SessionRegist
       callback(null, { gatewayId: enrolled.gatewayId, credential: enrolled.credential, hubId: store.hubId });
     },
 
-    Stream(call: ServerDuplexStream<GatewayMessage, HubMessage>): void {
+    Stream(call: ServerDuplexStream<SizedGatewayMessage, HubMessage>): void {
       const credential = bearer(call.metadata);
       const auth = credential ? store.enrollment.authenticate(credential) : null;
       if (!auth) {

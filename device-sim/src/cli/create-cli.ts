@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBenchCommand } from './bench-command.js';
 import { registerDevicesCommand } from './devices-command.js';
+import { registerFederationCommand } from './federation-command.js';
 import { registerGatewaysCommand } from './gateways-command.js';
 import { registerScenarioCommand } from './scenario-command.js';
 
@@ -32,11 +33,13 @@ Examples:
   outpost-sim gateways --hub 127.0.0.1:50051 --count 200 --duration 20 --hub-api http://127.0.0.1:8081 --hub-api-token "$T"
   outpost-sim scenario device-sim/scenarios/storm-and-partition.json
   outpost-sim bench storm --devices 5000
-  outpost-sim help devices | gateways | scenario | bench`,
+  outpost-sim federation --gateways 20 --rounds 30 --secure-aggregation --dropout 0.3
+  outpost-sim help devices | gateways | scenario | bench | federation`,
     );
   registerDevicesCommand(program);
   registerGatewaysCommand(program);
   registerScenarioCommand(program);
   registerBenchCommand(program);
+  registerFederationCommand(program);
   return program;
 }

@@ -1,5 +1,5 @@
+import type { CommandMessage, DesiredStateMessage, GatewayMessage } from '@outpost/protocols';
 import type { GatewayStats } from './gateway-stats.js';
-import type { CommandMessage, DesiredStateMessage, GatewayMessage } from './sync-client.js';
 
 /** Commands remembered per gateway (policy when full: forget the oldest; a forgotten id seen again is answered again). */
 const MAX_REMEMBERED_COMMANDS = 1000;

@@ -1,10 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
+import type { EnrollResponse } from '@outpost/protocols';
 import { randomBytes } from 'node:crypto';
 import { SimError } from '../errors.js';
 import type { GatewayCredential, HubApi } from './gateway-load-options.js';
 import { createEnrollmentToken } from './hub-api.js';
 import { runBounded } from './run-bounded.js';
-import { type EnrollResponse, SIM_SOFTWARE_VERSION, type SyncClient, wireCodeOf } from './sync-client.js';
+import { SIM_SOFTWARE_VERSION, type SyncClient, wireCodeOf } from './sync-client.js';
 
 const ENROLL_ATTEMPTS = 5;
 const ENROLL_DEADLINE_MS = 15_000;

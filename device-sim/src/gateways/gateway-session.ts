@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
+import type { DecodedHubMessage, GatewayMessage, HelloMessage, WelcomeMessage } from '@outpost/protocols';
 import type { DownlinkResponder } from './downlink-responder.js';
 import { classifyStreamEnd, type StreamEnd } from './stream-end.js';
-import type { GatewayMessage, HelloMessage, HubMessage, SyncClient, SyncStream, WelcomeMessage } from './sync-client.js';
+import type { SyncClient, SyncStream } from './sync-client.js';
 
 export interface SessionHandlers {
   welcome(welcome: WelcomeMessage, welcomeMs: number): void;
@@ -37,7 +38,7 @@ export class GatewaySession {
     metadata.set('authorization', `Bearer ${credential}`);
     const call = client.Stream(metadata);
     this.#call = call;
-    call.on('data', (message: HubMessage) => this.#onMessage(message));
+    call.on('data', (message: DecodedHubMessage) => this.#onMessage(message));
     call.on('error', () => {}); // the status event says how the call ended
     call.on('status', (status: grpc.StatusObject) => {
       if (!this.#detached) {
@@ -75,7 +76,7 @@ export class GatewaySession {
     this.#call.cancel();
   }
 
-  #onMessage(message: HubMessage): void {
+  #onMessage(message: DecodedHubMessage): void {
     if (this.#detached) return;
     switch (message.body) {
       case 'welcome':

@@ -27,7 +27,7 @@ describe('RecordGenerator', () => {
     const again = gen.records(plan);
     assert.deepEqual(again, first);
     assert.deepEqual(first.map((r) => r.seq), Array.from({ length: 50 }, (_, i) => 41 + i));
-    for (let i = 1; i < first.length; i++) assert.ok(first[i]!.hlc.logical > first[i - 1]!.hlc.logical);
+    for (let i = 1; i < first.length; i++) assert.ok(first[i]!.hlc!.logical > first[i - 1]!.hlc!.logical);
   });
 
   it('draws the classes in the mix proportions and never a class weighted 0', () => {

@@ -1,5 +1,4 @@
-import { DATA_CLASSES, DATA_CLASS_NAMES, type DataClass, dataClassFromProto, type HlcTimestamp, type SyncPayload } from '@outpost/protocols';
-import type { RecordMessage } from './sync-client.js';
+import { DATA_CLASSES, DATA_CLASS_NAMES, type DataClass, dataClassFromProto, type HlcTimestamp, type RecordMessage, type SyncPayload } from '@outpost/protocols';
 
 /**
  * A batch as the simulated gateway keeps it until acked: enough to rebuild its records byte for byte, so a

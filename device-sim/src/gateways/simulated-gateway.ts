@@ -1,4 +1,4 @@
-import { SYNC_PROTOCOL_VERSION } from '@outpost/protocols';
+import { SYNC_PROTOCOL_VERSION, type WelcomeMessage } from '@outpost/protocols';
 import { performance } from 'node:perf_hooks';
 import { DownlinkResponder } from './downlink-responder.js';
 import type { GatewayCredential } from './gateway-load-options.js';
@@ -6,7 +6,7 @@ import { GatewaySession, type SessionHandlers } from './gateway-session.js';
 import type { GatewayStats } from './gateway-stats.js';
 import type { OutboxWindow } from './outbox-window.js';
 import { reconnectDelayMs, type StreamEnd } from './stream-end.js';
-import { SIM_SOFTWARE_VERSION, type SyncClient, type WelcomeMessage } from './sync-client.js';
+import { SIM_SOFTWARE_VERSION, type SyncClient } from './sync-client.js';
 
 export interface GatewaySettings {
   inFlightBatches: number;

@@ -1,79 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { PROTO_ROOT, SYNC_PROTO_PATH } from '@outpost/protocols';
+import { type DecodedHubMessage, type EnrollRequest, type EnrollResponse, type GatewayMessage, SYNC_PROTO_PATH, syncLoaderOptions } from '@outpost/protocols';
 import { readFileSync } from 'node:fs';
 
-// The sync.proto messages as @grpc/proto-loader shapes them with the loader options of docs/sync-protocol.md
-// (camelCase, longs as numbers, enums as numbers, oneof `body`). device-sim keeps its own copy: it may not
-// import the gateway's.
-
-export interface HlcMessage {
-  wallMs: number;
-  logical: number;
-}
-
-export interface RecordMessage {
-  seq: number;
-  dataClass: number;
-  hlc: HlcMessage;
-  payload: Buffer;
-}
-
-export interface HelloMessage {
-  protocolVersion: number;
-  softwareVersion: string;
-  wallMs: number;
-  hlc: HlcMessage;
-  backlogRecords: number;
-  backlogOldestMs: number;
-}
-
-export type GatewayMessage = { hello: HelloMessage } | { batch: { records: RecordMessage[] } } | { commandResult: { commandId: string; status: string; body: Buffer } };
-
-export interface WelcomeMessage {
-  hubId: string;
-  ackedSeq: number;
-  hubWallMs: number;
-  clockTrusted: boolean;
-}
-
-export interface CommandMessage {
-  commandId: string;
-  deviceId: string;
-  name: string;
-  args: Buffer;
-  expiresAtMs: number;
-}
-
-export interface DesiredStateMessage {
-  deviceId: string;
-  version: number;
-  config: Buffer;
-}
-
-export interface HubMessage {
-  body?: 'welcome' | 'ack' | 'desiredState' | 'command' | 'error';
-  welcome?: WelcomeMessage | null;
-  ack?: { ackedSeq: number } | null;
-  desiredState?: DesiredStateMessage | null;
-  command?: CommandMessage | null;
-  error?: { code: string; message: string; retryable: boolean } | null;
-}
-
-export interface EnrollRequest {
-  token: string;
-  name: string;
-  softwareVersion: string;
-  requestId: string;
-}
-
-export interface EnrollResponse {
-  gatewayId: string;
-  credential: string;
-  hubId: string;
-}
-
-export type SyncStream = grpc.ClientDuplexStream<GatewayMessage, HubMessage>;
+export type SyncStream = grpc.ClientDuplexStream<GatewayMessage, DecodedHubMessage>;
 
 /** The Sync service client as @grpc/proto-loader builds it. */
 export interface SyncClient extends grpc.Client {
@@ -85,7 +15,7 @@ let service: grpc.ServiceClientConstructor | undefined;
 
 function syncService(): grpc.ServiceClientConstructor {
   if (service) return service;
-  const definition = protoLoader.loadSync(SYNC_PROTO_PATH, { keepCase: false, longs: Number, enums: Number, defaults: true, oneofs: true, includeDirs: [PROTO_ROOT] });
+  const definition = protoLoader.loadSync(SYNC_PROTO_PATH, syncLoaderOptions());
   const loaded = grpc.loadPackageDefinition(definition) as unknown as { outpost: { sync: { v1: { Sync: grpc.ServiceClientConstructor } } } };
   service = loaded.outpost.sync.v1.Sync;
   return service;

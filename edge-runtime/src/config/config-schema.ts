@@ -80,6 +80,18 @@ export const runtimeConfigSchema = z
       .strict()
       .prefault({}),
     power: powerConfigSchema,
+    training: z
+      .object({
+        enabled: z.boolean().default(true).describe('Answer the hub\'s federated-learning tasks (only while the power mode is performance).'),
+        reservoirWindows: z.number().int().min(16).max(100_000).default(2048).describe('Recent normal windows kept per profile for training (a uniform sample of those seen).'),
+        maxProfiles: z.number().int().min(1).max(16).default(4).describe('Profiles with a reservoir; windows of further profiles are not kept.'),
+        tags: z
+          .union([z.array(z.string().min(1).max(64)).max(32), z.string().max(2048)])
+          .default([])
+          .describe('Tags this gateway reports to the hub for federation selection: a JSON array or a comma-separated list.'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .refine((c) => c.mqtt.reconnectMinMs <= c.mqtt.reconnectMaxMs, { message: 'reconnectMinMs must not exceed reconnectMaxMs', path: ['mqtt', 'reconnectMaxMs'] })

@@ -23,6 +23,8 @@ export interface ReadingPipelineDeps {
   events: RuntimeEvents;
   /** Devices whose last reading is remembered to spot redeliveries. */
   maxDevices: number;
+  /** Every scored window, `flagged` when past the model's threshold (the federated trainer's reservoir). */
+  onWindowScored?: (model: LoadedModel, item: WindowItem, flagged: boolean) => void;
 }
 
 /**
@@ -66,7 +68,9 @@ export class ReadingPipeline {
     const width = manifest.inputSize;
     items.forEach((item, row) => {
       const score = output.score[row]!;
-      if (!severityOf(score, manifest.thresholds)) return;
+      const severity = severityOf(score, manifest.thresholds);
+      this.deps.onWindowScored?.(model, item, severity !== null);
+      if (!severity) return;
       // Cooldown before the explanation: most windows of a drift are suppressed, and explaining costs a sort.
       if (!this.deps.cooldown.allow('model', MODEL_ALERT_KIND, item.deviceId, item.ts, this.deps.cooldownMs)) return this.deps.events.alertSuppressed('model');
       const alert = modelAlert(manifest, item, score, output.featureError.subarray(row * width, (row + 1) * width));

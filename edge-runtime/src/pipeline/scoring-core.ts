@@ -13,7 +13,7 @@ import { ScoringLoop } from '../scoring/scoring-loop.js';
 import { WindowQueue } from '../scoring/window-queue.js';
 import type { SavedState } from '../state/state-file.js';
 import type { RuntimeHealth } from '../status/runtime-health.js';
-import { ReadingPipeline } from './reading-pipeline.js';
+import { ReadingPipeline, type ReadingPipelineDeps } from './reading-pipeline.js';
 
 export interface ScoringCoreDeps {
   config: Pick<RuntimeConfig, 'detector' | 'scoring' | 'alerts'>;
@@ -25,6 +25,8 @@ export interface ScoringCoreDeps {
   health: RuntimeHealth;
   logger: Logger;
   saved: SavedState | null;
+  /** Every scored window (the federated trainer keeps the normal ones). */
+  onWindowScored?: ReadingPipelineDeps['onWindowScored'];
 }
 
 /** Raw readings kept per device to warm a new model's featurizer after a swap. */
@@ -71,6 +73,7 @@ export function createScoringCore(deps: ScoringCoreDeps) {
     cooldownMs: config.alerts.cooldownMs,
     events,
     maxDevices: config.scoring.maxDevices,
+    ...(deps.onWindowScored ? { onWindowScored: deps.onWindowScored } : {}),
   });
   const r = router;
   const loop = new ScoringLoop(queue, deps.backend, models, config.scoring, pipeline.onScored, events, () =>

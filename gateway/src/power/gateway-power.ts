@@ -1,12 +1,11 @@
 import type { Aedes } from 'aedes';
-import { decodeMessage, type LocalPowerMode, localTopics, type PowerMode } from '@outpost/protocols';
+import { decodeMessage, type LocalPowerMode, localTopics, type PowerMode, type PowerStatusMessage } from '@outpost/protocols';
 import type { GatewayConfig } from '../config/config-schema.js';
 import type { GatewayEvents } from '../observability/gateway-events.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { flushLogs, type Logger } from '../observability/logger.js';
 import type { StoreWriter } from '../store/store-writer.js';
 import type { CheckpointResult } from '../store/write-rows.js';
-import type { PowerStatusMessage } from '../sync/agent/sync-messages.js';
 import { type LogLevel, type PowerEffects, powerEffects, type SyncPace } from './power-mode.js';
 
 export interface GatewayPowerDeps {

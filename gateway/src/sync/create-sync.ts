@@ -8,6 +8,7 @@ import type { Db } from '../store/database.js';
 import type { StoreWriter } from '../store/store-writer.js';
 import type { WriteRow } from '../store/write-rows.js';
 import { ConnectionManager, type SyncState, type SyncStatus } from './agent/connection-manager.js';
+import { createFlRelay } from './agent/fl-relay.js';
 import { createHubDownlink } from './agent/hub-downlink.js';
 import { createAlertsIntake } from './intake/alerts-intake.js';
 import type { BacklogStats } from './outbox/outbox-types.js';
@@ -34,6 +35,8 @@ export type SyncView = SyncStatus &
   BacklogStats & {
     summaries: { openWindows: number; closedEarly: number; written: number };
     downlink: Record<string, number>;
+    /** Tasks relayed between the hub and edge-runtime's trainer (docs/sync-protocol.md). */
+    federatedLearning: Record<string, number>;
     /** Why the backlog may not drain: the power mode's pacing (docs/power.md). */
     power: { mode: string | null; simulated: boolean | null; intervalMs: number; maxBatchRecords: number | null; deferredClasses: string[] };
   };
@@ -46,8 +49,10 @@ export function createSync(deps: SyncDeps) {
   const { config, writer, metrics } = deps;
   const log = deps.logger.child({ module: 'sync' });
   const summaries = createSummaryFeed(deps.db, writer, { graceMs: config.sync.summaryGraceMs, maxOpenWindows: config.sync.summaryMaxOpenWindows }, log);
+  const flRelay = createFlRelay({ broker: deps.broker, log: log.child({ part: 'fl-relay' }), trainerEnabled: config.runtime.enabled });
   const downlink = createHubDownlink({
     log,
+    flTask: (task, send) => flRelay.handle(task, send),
     ...(deps.publishConfig ? { publishConfig: deps.publishConfig } : {}),
     publish: (topic, payload, retain, done) => deps.broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain, dup: false }, (err) => done(err ?? undefined)),
   });
@@ -101,6 +106,7 @@ export function createSync(deps: SyncDeps) {
         ...stats,
         summaries: { openWindows: summaries.windows.openWindows, closedEarly: summaries.windows.closedEarly, written: summaries.written },
         downlink: { ...downlink.counts },
+        federatedLearning: { ...flRelay.counts, pending: flRelay.pending },
         power: {
           mode: deps.power?.current()?.mode ?? null,
           simulated: deps.power?.current()?.simulated ?? null,
@@ -112,6 +118,7 @@ export function createSync(deps: SyncDeps) {
     },
     /** Stop syncing (before the broker closes). */
     async stop(): Promise<void> {
+      flRelay.close();
       await manager.close();
     },
     /** Write open summary windows as partial summaries; after the last reading is committed, before the writer closes. */

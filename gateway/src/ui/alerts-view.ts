@@ -29,7 +29,7 @@ interface AlertRow {
  * UI's acknowledgements and labels. Labels are kept for federated training. When the store has no
  * `alerts` table (an older schema), the page shows an empty list rather than failing.
  */
-export function createAlertsView(db: Db) {
+export function createAlertsView(db: Db, onLabel?: (alert: { alertId: string; deviceId: string; ts: number; label: AlertLabel }) => void) {
   const hasAlerts = () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").get() !== undefined;
   const stmts = {
     ack: db.prepare('INSERT INTO ui_alert_acks (alert_id, acked_by, acked_at) VALUES (?, ?, ?) ON CONFLICT (alert_id) DO NOTHING'),
@@ -105,6 +105,8 @@ export function createAlertsView(db: Db) {
       const deviceId = deviceOf(alertId);
       if (deviceId === null) return false;
       stmts.label.run(alertId, deviceId, label, note, by, Date.now());
+      const ts = db.prepare('SELECT ts FROM alerts WHERE alert_id = ?').pluck().get(alertId) as number | undefined;
+      if (ts !== undefined) onLabel?.({ alertId, deviceId, ts, label });
       return true;
     },
   };

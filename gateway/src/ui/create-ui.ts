@@ -2,6 +2,7 @@ import type { Aedes } from 'aedes';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Counter } from 'prom-client';
+import { localTopics } from '@outpost/protocols';
 import type { GatewayConfig } from '../config/config-schema.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import type { Logger } from '../observability/logger.js';
@@ -47,7 +48,10 @@ export async function createUi(deps: CreateUiDeps) {
     db,
     accounts,
     sessions: createSessions(db, { ttlMs: config.ui.sessionTtlMs }),
-    alerts: createAlertsView(db),
+    // Labels also go to edge-runtime's federated trainer (local/v1/fl/labels), which keeps its own training windows.
+    alerts: createAlertsView(db, (l) =>
+      broker.publish({ cmd: 'publish', topic: localTopics.flLabels(), payload: Buffer.from(JSON.stringify({ v: 1, ...l })), qos: 1, retain: false, dup: false }, () => {}),
+    ),
     commands: createCommands(db, (topic, payload) => new Promise((resolve, reject) => broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, (err) => (err ? reject(err) : resolve())))),
     live,
     logRing: deps.logRing,

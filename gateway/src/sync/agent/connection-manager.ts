@@ -1,3 +1,4 @@
+import type { PowerStatusMessage, WelcomeMessage } from '@outpost/protocols';
 import type { GatewayConfig } from '../../config/config-schema.js';
 import type { Logger } from '../../observability/logger.js';
 import type { StoreWriter } from '../../store/store-writer.js';
@@ -7,7 +8,6 @@ import { EnrollmentError, type HubCredential, enroll, readCredential } from './e
 import { type SyncServiceClient, createHubClient } from './hub-client.js';
 import type { HubDownlink } from './hub-downlink.js';
 import { SyncSession } from './sync-session.js';
-import type { PowerStatusMessage, WelcomeMessage } from './sync-messages.js';
 import type { SyncPace } from '../../power/power-mode.js';
 
 /**

@@ -1,9 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
+import type { EnrollResponse } from '@outpost/protocols';
 import { loadOrCreateSecretFile } from '@outpost/service-kit';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { EnrollResponse, SyncServiceClient } from './hub-client.js';
+import type { SyncServiceClient } from './hub-client.js';
 
 export const CREDENTIAL_FILE = 'hub-credential';
 /** Kept until enrolled: a retry after a lost response proves it is the same gateway (EnrollRequest.request_id). */

@@ -1,30 +1,23 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { PROTO_ROOT, SYNC_PROTO_PATH } from '@outpost/protocols';
+import { type DecodedHubMessage, type EnrollRequest, type EnrollResponse, type GatewayMessage, SYNC_PROTO_PATH, syncLoaderOptions } from '@outpost/protocols';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { GatewayConfig } from '../../config/config-schema.js';
 import { GatewayError } from '../../errors.js';
-import type { GatewayMessage, HubMessage } from './sync-messages.js';
 
 /** The Sync service client as @grpc/proto-loader builds it. */
 export interface SyncServiceClient extends grpc.Client {
-  Enroll(request: { token: string; name: string; softwareVersion: string; requestId: string }, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, response?: EnrollResponse) => void): grpc.ClientUnaryCall;
-  Stream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<GatewayMessage, HubMessage>;
-}
-
-export interface EnrollResponse {
-  gatewayId: string;
-  credential: string;
-  hubId: string;
+  Enroll(request: EnrollRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, response?: EnrollResponse) => void): grpc.ClientUnaryCall;
+  Stream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<GatewayMessage, DecodedHubMessage>;
 }
 
 let cachedService: grpc.ServiceClientConstructor | null = null;
 
 function syncService(): grpc.ServiceClientConstructor {
   if (cachedService) return cachedService;
-  const definition = protoLoader.loadSync(SYNC_PROTO_PATH, { keepCase: false, longs: Number, enums: Number, defaults: true, oneofs: true, includeDirs: [PROTO_ROOT] });
+  const definition = protoLoader.loadSync(SYNC_PROTO_PATH, syncLoaderOptions());
   const loaded = grpc.loadPackageDefinition(definition) as unknown as { outpost: { sync: { v1: { Sync: grpc.ServiceClientConstructor } } } };
   cachedService = loaded.outpost.sync.v1.Sync;
   return cachedService;

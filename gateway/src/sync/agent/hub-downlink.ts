@@ -1,6 +1,5 @@
-import { type DeviceConfig, ProtocolError, decodeMessage, deviceTopics, encodeMessage, isValidDeviceId } from '@outpost/protocols';
+import { type CommandMessage, type DecodedHubMessage, type DesiredStateMessage, type DeviceConfig, type FlTaskMessage, type GatewayMessage, ProtocolError, decodeMessage, deviceTopics, encodeMessage, isValidDeviceId } from '@outpost/protocols';
 import type { Logger } from '../../observability/logger.js';
-import type { CommandMessage, DesiredStateMessage, GatewayMessage, HubMessage } from './sync-messages.js';
 
 const MAX_REMEMBERED_COMMANDS = 10_000;
 
@@ -14,6 +13,8 @@ export interface DownlinkDeps {
   publishConfig?: (deviceId: string, config: DeviceConfig) => void;
   log: Logger;
   now?: () => number;
+  /** Where federated-learning tasks go (the relay to edge-runtime); ignored without it. */
+  flTask?: (task: FlTaskMessage, send: (m: GatewayMessage) => boolean) => void;
 }
 
 /**
@@ -94,9 +95,10 @@ export function createHubDownlink(deps: DownlinkDeps) {
 
   return {
     counts,
-    handle(message: HubMessage, send: (m: GatewayMessage) => boolean): void {
+    handle(message: DecodedHubMessage, send: (m: GatewayMessage) => boolean): void {
       if (message.body === 'desiredState' && message.desiredState) desiredState(message.desiredState);
       else if (message.body === 'command' && message.command) command(message.command, send);
+      else if (message.body === 'flTask' && message.flTask) deps.flTask?.(message.flTask, send);
     },
   };
 }

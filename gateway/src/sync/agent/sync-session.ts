@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { DATA_CLASSES, SYNC_PROTOCOL_VERSION } from '@outpost/protocols';
+import { DATA_CLASSES, type DecodedHubMessage, type GatewayMessage, type PowerStatusMessage, SYNC_PROTOCOL_VERSION, type WelcomeMessage } from '@outpost/protocols';
 import type { Logger } from '../../observability/logger.js';
 import type { StoreWriter } from '../../store/store-writer.js';
 import type { SequencedRecord } from '../outbox/outbox-types.js';
@@ -7,7 +7,6 @@ import { type SyncPace, URGENT_PRIORITY } from '../../power/power-mode.js';
 import type { BatchSizer } from './batch-sizer.js';
 import { softwareVersion } from './enrollment.js';
 import type { SyncServiceClient } from './hub-client.js';
-import type { GatewayMessage, HubMessage, PowerStatusMessage, WelcomeMessage } from './sync-messages.js';
 
 export interface SessionOptions {
   maxInFlightBatches: number;
@@ -36,7 +35,7 @@ export interface SessionEvents {
   acked(ackedSeq: number, records: number): void;
   batchSent(records: number, bytes: number): void;
   payloadQuarantined(message: string): void;
-  hubMessage(message: HubMessage, send: (message: GatewayMessage) => boolean): void;
+  hubMessage(message: DecodedHubMessage, send: (message: GatewayMessage) => boolean): void;
 }
 
 interface InFlight {
@@ -60,7 +59,7 @@ function toProto(record: SequencedRecord) {
  */
 export class SyncSession {
   readonly #inFlight: InFlight[] = [];
-  #call: grpc.ClientDuplexStream<GatewayMessage, HubMessage> | null = null;
+  #call: grpc.ClientDuplexStream<GatewayMessage, DecodedHubMessage> | null = null;
   #ended: SessionEnd | null = null;
   #wakeUp: (() => void) | null = null;
   #nextSeq = 0;
@@ -132,7 +131,7 @@ export class SyncSession {
     }
     const call = this.client.Stream(metadata);
     this.#call = call;
-    call.on('data', (message: HubMessage) => this.#onMessage(message));
+    call.on('data', (message: DecodedHubMessage) => this.#onMessage(message));
     call.on('error', (err: grpc.ServiceError) => {
       if (!this.#ended && err.code === grpc.status.RESOURCE_EXHAUSTED) this.#tooLarge();
       this.#end(classifyStatus(err));
@@ -163,7 +162,7 @@ export class SyncSession {
     this.#resolveEnd?.(end);
   }
 
-  #onMessage(message: HubMessage): void {
+  #onMessage(message: DecodedHubMessage): void {
     if (this.#ended) return;
     switch (message.body) {
       case 'welcome':
@@ -246,7 +245,7 @@ export class SyncSession {
     });
   }
 
-  #waitForDrain(call: grpc.ClientDuplexStream<GatewayMessage, HubMessage>): Promise<boolean> {
+  #waitForDrain(call: grpc.ClientDuplexStream<GatewayMessage, DecodedHubMessage>): Promise<boolean> {
     return new Promise((resolve) => {
       const finish = (ok: boolean) => {
         clearTimeout(timer);
