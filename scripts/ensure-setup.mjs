@@ -65,7 +65,13 @@ if (wantTest) {
   if (!existsSync('/usr/bin/chromium')) needed.push('chromium');
   if (needed.length > 0) aptInstall(needed);
   else step('mosquitto, its clients, faketime and chromium present');
+  // The real servers the hub's scale-out tests talk to (both return at once when already running).
+  run(process.execPath, [join(root, 'scripts', 'services', 'postgres.mjs'), 'start']);
+  run(process.execPath, [join(root, 'scripts', 'services', 'kafka.mjs'), 'start']);
 }
 
 // The technician UI's bundle (gateway/ui/build): built when missing or older than its sources.
 run(process.execPath, [join(root, 'gateway', 'scripts', 'build-ui.mjs'), '--if-stale']);
+
+// The hub's ops console bundle (cloud-hub/console/build), the same way.
+run(process.execPath, [join(root, 'cloud-hub', 'scripts', 'build-console.mjs'), '--if-stale']);

@@ -9,10 +9,12 @@ import { TelemetrySubscriber } from './telemetry-subscriber.js';
 const DEVICES = 4;
 
 /** Everything the generator claims must match what an independent subscriber saw, seq by seq. */
-async function assertDelivered(report: LoadReport, sub: TelemetrySubscriber, qos: 0 | 1): Promise<void> {
+async function assertDelivered(report: LoadReport, sub: TelemetrySubscriber, qos: 0 | 1, allConnectedAtOnce = true): Promise<void> {
   const arrived = await sub.until(() => sub.received >= report.totals.sent, 10_000);
   assert.ok(arrived, `subscriber saw ${sub.received} of ${report.totals.sent} messages`);
-  assert.equal(report.totals.peakConnected, DEVICES);
+  // A device that finishes its messages disconnects: on a busy machine it may be gone before the last one connects.
+  if (allConnectedAtOnce) assert.equal(report.totals.peakConnected, DEVICES);
+  else assert.ok(report.totals.peakConnected >= 1 && report.totals.peakConnected <= DEVICES, `peak ${report.totals.peakConnected}`);
   assert.equal(report.totals.firstConnects, DEVICES);
   assert.equal(report.totals.errors, 0, report.errorSamples.join('; '));
   assert.ok(report.totals.sent > 0);
@@ -76,7 +78,7 @@ describe('runDeviceLoad against a real Mosquitto', () => {
       assert.equal(report.settings.stopReason, 'every device finished');
       assert.ok(report.seconds.length >= 1, 'lines are kept in the report even without an onSecond callback');
       assert.equal(report.totals.sent, DEVICES * 150);
-      await assertDelivered(report, sub, 1);
+      await assertDelivered(report, sub, 1, false);
       for (const device of report.devices) assert.equal(device.highestAckedSeq, 149);
     } finally {
       await sub.close();

@@ -120,6 +120,9 @@ describe('outpost-sim gateways against a real hub', () => {
       const report = await runGatewayLoad({
         hub: `127.0.0.1:${proxy.port}`, count: GATEWAYS, hubApi: api, mix: MIX, namePrefix: 'cut-',
         ratePerGateway: 0, batchRecords: 50, inFlightBatches: 4, connectRatePerSec: 0, durationMs: 6_000,
+        // Failed reconnects during the cuts grow a gateway's backoff (reset only by an ack) up to 30 s: the
+        // drain outlasts one full backoff, so a gateway whose last acks were cut still reconnects and is confirmed.
+        drainTimeoutMs: 45_000,
       });
       assert.ok(proxy.counts.dropped >= GATEWAYS, `connections dropped: ${proxy.counts.dropped}`);
       assert.ok(report.totals.streamAttempts > GATEWAYS, 'the gateways reconnected');

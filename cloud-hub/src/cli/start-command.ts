@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadHubConfig } from '../config/load-config.js';
 import { createHub } from '../create-hub.js';
+import { parseRole, runRole } from '../ingest-log/run-role.js';
 import { type CommonFlags, cliOverrides } from './common-flags.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -9,6 +10,7 @@ interface StartFlags {
   grpcPort?: string;
   httpPort?: string;
   host?: string;
+  role?: string;
 }
 
 export function registerStartCommand(program: Command): void {
@@ -18,12 +20,16 @@ export function registerStartCommand(program: Command): void {
     .option('--grpc-port <port>', 'gRPC sync port (0 = pick a free one)')
     .option('--http-port <port>', 'HTTP API port (0 = pick a free one)')
     .option('--host <address>', 'bind address for gRPC and HTTP')
+    .option('--role <role>', 'all (default): the whole hub; ingest: sync streams into the Kafka ingest log; worker: apply the log to the database', 'all')
     .action(async (flags: StartFlags, command: Command) => {
       const common = command.optsWithGlobals() as CommonFlags;
       const config = loadHubConfig({
         file: common.config,
         overrides: cliOverrides(common, { sync: { port: flags.grpcPort, host: flags.host }, http: { port: flags.httpPort, host: flags.host } }),
       });
+      const role = parseRole(flags.role);
+      // Scale-out roles over Kafka; the embedded hub (role all, in-process log) goes on as before.
+      if (role !== 'all' || config.ingestLog.kind === 'kafka') return runRole(config, role);
       const hub = createHub(config);
       const { grpcPort, httpPort } = await hub.start();
       const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;

@@ -71,6 +71,24 @@ export const hubConfigSchema = z
       })
       .strict()
       .prefault({}),
+    ingestLog: z
+      .object({
+        kind: z.enum(['in-process', 'kafka']).default('in-process').describe('Where synced batches go before they are applied: "in-process" applies them directly; "kafka" appends them to a Kafka topic that workers consume.'),
+        brokers: z
+          .string()
+          .regex(/^$|^[A-Za-z0-9.\-_]+:\d{1,5}(,[A-Za-z0-9.\-_]+:\d{1,5})*$/, 'comma-separated host:port list')
+          .default('')
+          .describe('Kafka bootstrap brokers, comma-separated host:port (required when kind is "kafka").'),
+        topic: z.string().min(1).max(249).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"').default('outpost.sync-batches').describe('Kafka topic of the ingest log; created with `partitions` partitions when missing.'),
+        partitions: z.number().int().min(1).max(1024).default(12).describe('Partitions of the topic when the hub creates it; batches are partitioned by gateway id.'),
+        client: z.enum(['kafkajs', 'platformatic']).default('kafkajs').describe('Kafka client library: "kafkajs" or "platformatic" (@platformatic/kafka).'),
+        groupId: z.string().min(1).default('outpost-hub-workers').describe('Consumer group of the workers that apply the log.'),
+        maxPendingAppends: z.number().int().min(1).max(100_000).default(1000).describe('Appends waiting for the log at once; beyond it an append is refused (HUB_ERR_INGEST_LOG_FULL) and the stream retries.'),
+        appendTimeoutMs: z.number().int().min(100).default(30_000).describe('An append not durable within this fails (HUB_ERR_INGEST_LOG_APPEND) and the batch is not acked.'),
+      })
+      .strict()
+      .refine((v) => v.kind !== 'kafka' || v.brokers !== '', { message: 'brokers must be set when kind is "kafka"', path: ['brokers'] })
+      .prefault({}),
   })
   .strict();
 
