@@ -35,6 +35,7 @@ describe('ops console in a real browser (Debian chromium, headless)', () => {
     await page.getByLabel('API token').fill(t.hub.apiToken.value);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+    assert.equal(await page.getByTestId('signed-in-as').textContent(), 'all tenants · superuser', 'the hub token is the superuser of every tenant');
     const [cookie] = await page.context().cookies();
     assert.deepEqual([cookie?.name, cookie?.httpOnly, cookie?.sameSite], ['outpost_hub_session', true, 'Strict']);
   });

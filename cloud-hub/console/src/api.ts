@@ -7,10 +7,18 @@ const client = createApiClient('HUB_ERR_INTERNAL');
 export const { request, get, post } = client;
 
 /** Whether this browser has a live console session (and remember its CSRF token). */
-export async function loadSession(): Promise<boolean> {
-  const body = await request<{ authenticated: boolean; csrfToken: string | null }>('GET', '/console/api/session');
+/** Who is signed in: the token's role (superuser for the hub API token) and tenant (null: every tenant). */
+export interface Session {
+  authenticated: boolean;
+  role: string | null;
+  tenantId: string | null;
+}
+
+/** This browser's console session (and remember its CSRF token). */
+export async function loadSession(): Promise<Session> {
+  const body = await request<{ authenticated: boolean; csrfToken: string | null; role?: string | null; tenantId?: string | null }>('GET', '/console/api/session');
   client.setCsrfToken(body.csrfToken ?? '');
-  return body.authenticated;
+  return { authenticated: body.authenticated, role: body.role ?? null, tenantId: body.tenantId ?? null };
 }
 
 export async function logIn(token: string): Promise<void> {

@@ -4,7 +4,7 @@ import './app.css';
 import { AppShell, LogoutButton, useFocusHeading, useHash } from '@outpost/web-kit/app-shell';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { loadSession, post } from './api.js';
+import { type Session, loadSession, post } from './api.js';
 import { AlertsPage } from './pages/alerts.js';
 import { FederationDetailPage, FederationsPage } from './pages/federations.js';
 import { FleetPage } from './pages/fleet.js';
@@ -37,24 +37,41 @@ function Page({ hash }: { hash: string }) {
 }
 
 function App() {
-  const [authenticated, setAuthenticated] = useState<boolean | undefined>(undefined);
+  const [session, setSession] = useState<Session | undefined>(undefined);
   const hash = useHash();
+  const refresh = () => loadSession().then(setSession, () => setSession({ authenticated: false, role: null, tenantId: null }));
   useEffect(() => {
-    loadSession().then(setAuthenticated, () => setAuthenticated(false));
+    void refresh();
   }, []);
-  useFocusHeading([hash, authenticated]);
-  if (authenticated === undefined) return <p>Loading…</p>;
-  if (!authenticated)
+  useFocusHeading([hash, session?.authenticated]);
+  if (session === undefined) return <p>Loading…</p>;
+  if (!session.authenticated)
     return (
       <LoginPage
         onLogin={() => {
           if (hash === '#/login') location.hash = '#/';
-          setAuthenticated(true);
+          void refresh();
         }}
       />
     );
+  const who = (
+    <span class="who" data-testid="signed-in-as">
+      {session.tenantId ?? 'all tenants'} · {session.role ?? 'unknown role'}
+    </span>
+  );
   return (
-    <AppShell brand="Outpost ops console" hash={hash} nav={NAV} navExtra={<a href="/api/docs/">API docs</a>} aside={<LogoutButton logOut={() => post('/console/api/logout')} />}>
+    <AppShell
+      brand="Outpost ops console"
+      hash={hash}
+      nav={NAV}
+      navExtra={<a href="/api/docs/">API docs</a>}
+      aside={
+        <>
+          {who}
+          <LogoutButton logOut={() => post('/console/api/logout')} />
+        </>
+      }
+    >
       <Page hash={hash} />
     </AppShell>
   );
