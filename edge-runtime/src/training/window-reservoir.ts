@@ -1,3 +1,4 @@
+import { Prng } from '@outpost/models/signals';
 /** One featurised window kept for training: the device and reading time it came from, for labels. */
 interface Kept {
   deviceId: string;
@@ -26,20 +27,14 @@ const MAX_FLAGGED = 256;
  */
 export class WindowReservoir {
   readonly #profiles = new Map<string, ProfileReservoir>();
-  #rand: () => number;
+  readonly #rng: Prng;
 
   constructor(
     readonly capacity: number,
     readonly maxProfiles: number,
-    seed = 0x9e3779b9,
+    seed: number | string = 'window-reservoir',
   ) {
-    let s = seed >>> 0 || 1;
-    this.#rand = () => {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      return (s >>> 0) / 4294967296;
-    };
+    this.#rng = new Prng(seed, 'window-reservoir');
   }
 
   #profile(profile: string, inputSize: number): ProfileReservoir | null {
@@ -61,21 +56,22 @@ export class WindowReservoir {
   add(profile: string, deviceId: string, ts: number, vector: Float32Array, flagged: boolean): void {
     const r = this.#profile(profile, vector.length);
     if (!r) return;
-    const item = { deviceId, ts, vector: Float32Array.from(vector) };
+    // The scoring loop's vector is reused: copy it, but only when it is kept (once full, most windows are not).
+    const copy = () => ({ deviceId, ts, vector: Float32Array.from(vector) });
     if (flagged) {
-      r.flagged.push(item);
+      r.flagged.push(copy());
       if (r.flagged.length > MAX_FLAGGED) r.flagged.shift();
       return;
     }
-    this.#keep(r, item);
+    this.#keep(r, copy);
   }
 
-  #keep(r: ProfileReservoir, item: Kept): void {
+  #keep(r: ProfileReservoir, item: () => Kept): void {
     r.seen++;
     r.fresh = Math.min(r.fresh + 1, this.capacity);
-    if (r.items.length < this.capacity) return void r.items.push(item);
-    const j = Math.floor(this.#rand() * r.seen);
-    if (j < this.capacity) r.items[j] = item;
+    if (r.items.length < this.capacity) return void r.items.push(item());
+    const j = Math.floor(this.#rng.next() * r.seen);
+    if (j < this.capacity) r.items[j] = item();
   }
 
   /**
@@ -94,7 +90,7 @@ export class WindowReservoir {
       } else {
         const promote = r.flagged.filter(near);
         r.flagged = r.flagged.filter((k) => !near(k));
-        for (const k of promote) this.#keep(r, k);
+        for (const k of promote) this.#keep(r, () => k);
         changed += promote.length;
       }
     }

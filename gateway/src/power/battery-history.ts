@@ -19,10 +19,12 @@ export function createBatteryHistoryWriter(db: Db) {
     ),
   };
   return {
-    add(deviceId: string, ts: number, percent: number): void {
-      if (stmts.near.get(deviceId, ts - BATTERY_POINT_MIN_GAP_MS, ts + BATTERY_POINT_MIN_GAP_MS) !== undefined) return;
+    /** True when the point was kept (false: another point lies within BATTERY_POINT_MIN_GAP_MS). */
+    add(deviceId: string, ts: number, percent: number): boolean {
+      if (stmts.near.get(deviceId, ts - BATTERY_POINT_MIN_GAP_MS, ts + BATTERY_POINT_MIN_GAP_MS) !== undefined) return false;
       stmts.insert.run(deviceId, ts, percent);
       stmts.trim.run(deviceId, deviceId);
+      return true;
     },
   };
 }

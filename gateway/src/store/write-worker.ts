@@ -53,7 +53,7 @@ function writeRow(row: WriteRow): number {
     case 'state':
       insert.state.run(row.deviceId, row.ts, row.receivedAt, row.state);
       if (row.batteryPercent !== null || row.firmware !== null) insert.battery.run(row.batteryPercent, row.firmware, row.deviceId);
-      if (row.batteryPercent !== null) batteryHistory.add(row.deviceId, row.ts, row.batteryPercent);
+      if (row.batteryPercent !== null && batteryHistory.add(row.deviceId, row.ts, row.batteryPercent)) deviceStatePower.batteryPointAdded(row.deviceId);
       // The hub's console shows the battery forecast and adaptive reporting: they travel with the state.
       outbox.enqueue('deviceState', deviceStatePower.addTo(syncPayloadOf(row), row.deviceId), { createdAt: row.receivedAt, deviceId: row.deviceId });
       return 0;
